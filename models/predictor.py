@@ -1,21 +1,33 @@
-"""The served model: featurizer + regressor, a calibrated interval and an applicability domain, in one object.
+"""The served model: featurizer + regressor, a calibrated interval, an applicability domain, the published evidence,
+explanations and the anchored recipe, in one object.
 
-It is what MLflow stores (as a pyfunc) and what the service loads; later endpoints (explanations, screening) reach the
-fitted pipeline through ``pipeline`` without rebuilding features.
+It is what MLflow stores (as a pyfunc) and what the service, the CLI and screening load; they reach the fitted
+pipeline through ``pipeline`` without rebuilding features.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import mlflow.pyfunc
 import numpy as np
 import pandas as pd
+from sklearn.base import RegressorMixin
 from sklearn.pipeline import Pipeline
 
 from asepred.features.base import as_record_frame
+from asepred.features.featurizer import RecordFeaturizer
 from asepred.features.ligand import canonical_cation
 from asepred.models.domain import ApplicabilityDomain
+
+#: Columns ``predict_records`` adds when a reference is given.
+ANCHORED_COLUMNS = (
+    "anchored_log10_threshold",
+    "anchored_threshold_uj_cm2",
+    "anchored_lower_uj_cm2",
+    "anchored_upper_uj_cm2",
+    "anchored_ratio",
+)
 
 
 def canonical_spacers(frame: pd.DataFrame) -> list[str]:
@@ -24,7 +36,12 @@ def canonical_spacers(frame: pd.DataFrame) -> list[str]:
 
 class ThresholdPredictor(mlflow.pyfunc.PythonModel):
     """log10 threshold (µJ cm⁻²) with a symmetric conformal interval of half-width ``interval_halfwidth`` decades
-    at ``interval_level``, and an in-domain flag with reasons."""
+    at ``interval_level``, an in-domain flag with reasons, and optionally:
+
+    - ``anchor``: the anchored recipe (``asepred.models.anchoring``), predicting log10(record / reference);
+    - ``evidence_index``: the curated and lab records to cite (``asepred.models.evidence.EvidenceIndex``);
+    - ``card``: what training knew about the model (metrics, counts, time) for ``GET /model``.
+    """
 
     def __init__(
         self,
@@ -33,19 +50,37 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
         interval_halfwidth: float,
         interval_level: float = 0.9,
         model_name: str = "",
+        anchor: object | None = None,
+        evidence_index: object | None = None,
+        card: Mapping[str, object] | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.domain = domain
         self.interval_halfwidth = interval_halfwidth
         self.interval_level = interval_level
         self.model_name = model_name
+        self.anchor = anchor
+        self.evidence_index = evidence_index
+        self.card = dict(card or {})
 
-    def predict_records(self, records: pd.DataFrame | Sequence[dict]) -> pd.DataFrame:
+    @property
+    def featurizer(self) -> RecordFeaturizer:
+        return self.pipeline.named_steps["features"]
+
+    @property
+    def regressor(self) -> RegressorMixin:
+        return self.pipeline.named_steps["regressor"]
+
+    def predict_records(
+        self, records: pd.DataFrame | Sequence[dict], reference: Mapping[str, object] | None = None
+    ) -> pd.DataFrame:
+        """One row per record: log10 and µJ cm⁻² with interval, domain flag and warnings; with ``reference`` (a
+        record plus its measured ``threshold_uj_cm2``) also the ``ANCHORED_COLUMNS``."""
         frame = as_record_frame(records)
-        features = self.pipeline.named_steps["features"].transform(frame)
-        log10 = np.asarray(self.pipeline.named_steps["regressor"].predict(features), dtype=float)
+        features = self.featurizer.transform(frame)
+        log10 = np.asarray(self.regressor.predict(features), dtype=float)
         reasons, notes = self.domain.check(features, canonical_spacers(frame))
-        return pd.DataFrame(
+        table = pd.DataFrame(
             {
                 "log10_threshold": log10,
                 "threshold_uj_cm2": 10**log10,
@@ -55,6 +90,31 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
                 "warnings": [r + n for r, n in zip(reasons, notes, strict=True)],
             }
         )
+        if reference is not None:
+            for column, values in self.anchored(frame, features, log10, reference).items():
+                table[column] = values
+        return table
+
+    def anchored(
+        self, frame: pd.DataFrame, features: np.ndarray, log10: np.ndarray, reference: Mapping[str, object]
+    ) -> dict[str, np.ndarray]:
+        """The ``ANCHORED_COLUMNS`` for records relative to a measured reference sample."""
+        from asepred.models.anchoring import anchored_columns
+
+        return anchored_columns(self, frame, features, log10, reference)
+
+    def evidence(self, records: pd.DataFrame | Sequence[dict], k: int) -> list[list[dict]]:
+        """The ``k`` nearest curated/lab records of each record, nearest first (empty lists without an index)."""
+        frame = as_record_frame(records)
+        if k <= 0 or self.evidence_index is None:
+            return [[] for _ in range(len(frame))]
+        return self.evidence_index.nearest(frame, k)
+
+    def explain(self, records: pd.DataFrame | Sequence[dict]) -> list[dict]:
+        """Per record ``{base_log10, log10_threshold, contributions: [{feature, value, contribution}], note}``."""
+        from asepred.models.explain import explain
+
+        return explain(self, as_record_frame(records))
 
     def predict(self, context: object, model_input: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
         return self.predict_records(model_input)

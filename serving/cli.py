@@ -20,9 +20,8 @@ Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
 def _has_champion() -> bool:
-    from asepred.training.tracking import champion, connect
+    from asepred.core.registry import champion
 
-    connect()
     try:
         champion()
     except NoChampionError:
@@ -89,8 +88,9 @@ def predict(
 
     from pydantic import ValidationError
 
-    from asepred.serving.schemas import PredictionRecord, PredictionResponse
-    from asepred.serving.service import load_champion, to_predictions
+    from asepred.core.registry import load_champion
+    from asepred.serving import answers
+    from asepred.serving.schemas import PredictionRecord
 
     fields = {
         "material": material,
@@ -108,8 +108,8 @@ def predict(
         except ValidationError as exc:
             first = exc.errors()[0]
             raise AsepredError(first["msg"], field=".".join(map(str, first["loc"]))) from None
-        predictor, info = load_champion()
-        response = PredictionResponse(model=info, predictions=to_predictions(predictor, [record]))
+        predictor, current = load_champion()
+        response = answers.predict(predictor, current, [record])
     except AsepredError as error:
         raise fail(error) from None
     if as_json:
@@ -117,7 +117,7 @@ def predict(
         return
     p = response.predictions[0]
     low, high = p.interval_uj_cm2
-    err.print(f"{info.name} v{info.version}")
+    err.print(f"{response.model.name} v{response.model.version}")
     print(
         f"{material}: {p.threshold_uj_cm2:g} µJ/cm2 (90 % interval {low:g}–{high:g})"
         f"{'' if p.in_domain else '  OUT OF DOMAIN'}"

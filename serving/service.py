@@ -1,4 +1,5 @@
-"""The BentoML service: loads ``models:/ase-threshold@champion`` once at start-up and answers ``POST /predict``."""
+"""The BentoML service: loads ``models:/ase-threshold@champion`` once at start-up and answers ``POST /predict``,
+``POST /explain`` and ``GET /model``."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ from http import HTTPStatus
 from typing import Annotated
 
 import bentoml
-import mlflow
 from bentoml.exceptions import InvalidArgument
 from pydantic import Field, ValidationError
 
-from asepred.core import config
 from asepred.core.errors import AsepredError
-from asepred.models.predictor import ThresholdPredictor
-from asepred.serving.schemas import MAX_RECORDS, ModelInfo, Prediction, PredictionRecord, PredictionResponse
-from asepred.training.tracking import champion, quiet
+from asepred.core.registry import load_champion
+from asepred.serving import answers
+from asepred.serving.schemas import (
+    DEFAULT_EVIDENCE,
+    MAX_EVIDENCE,
+    MAX_RECORDS,
+    ExplainResponse,
+    ModelCard,
+    PredictionRecord,
+    PredictionResponse,
+    ReferenceSample,
+)
+from asepred.serving.web import web
 
 
 class _ClientErrorsOnOneLine(logging.Filter):
@@ -43,52 +52,55 @@ class RecordError(InvalidArgument):
     error_code = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
-def _significant(value: float, digits: int = 3) -> float:
-    """``value`` to ``digits`` significant figures: intervals span decades, more digits would be noise."""
-    return float(f"{value:.{digits}g}")
+def _record_error(error: AsepredError) -> RecordError:
+    """The error as a 422 naming ``records[i].field`` (or ``reference.field``)."""
+    if getattr(error, "reference", False):
+        return RecordError(f"reference.{error}")
+    row = getattr(error, "row", None)
+    where = f"records[{row}]." if row is not None else "records."
+    return RecordError(f"{where}{error}")
 
 
-def load_champion() -> tuple[ThresholdPredictor, ModelInfo]:
-    """The champion's predictor, loaded by version number so a concurrent promotion cannot split the load."""
-    quiet()
-    mlflow.set_tracking_uri(config.tracking_uri())
-    current = champion()
-    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}/{current.version}")
-    return model.unwrap_python_model(), ModelInfo(name=config.MODEL_NAME, version=current.version)
+Records = Annotated[list[PredictionRecord], Field(min_length=1, max_length=MAX_RECORDS)]
+EvidenceCount = Annotated[int, Field(ge=0, le=MAX_EVIDENCE, description="Nearest published records per prediction.")]
 
 
-def to_predictions(predictor: ThresholdPredictor, records: list[PredictionRecord]) -> list[Prediction]:
-    """The predictor's answer for validated records, rounded for people (``AsepredError`` carries the row)."""
-    table = predictor.predict_records([r.model_dump() for r in records])
-    return [
-        Prediction(
-            threshold_uj_cm2=_significant(row.threshold_uj_cm2),
-            log10_threshold=round(row.log10_threshold, 3),
-            interval_uj_cm2=(_significant(row.lower_uj_cm2), _significant(row.upper_uj_cm2)),
-            in_domain=bool(row.in_domain),
-            warnings=list(row.warnings),
-        )
-        for row in table.itertuples(index=False)
-    ]
-
-
+@bentoml.asgi_app(web, path="/")
 @bentoml.service(traffic={"timeout": 60}, workers=1)
 class ASEPredictor:
-    """ASE threshold of a perovskite, with a calibrated 90 % interval and an applicability-domain flag."""
+    """ASE threshold of a perovskite, with a calibrated 90 % interval, an applicability-domain flag, the published
+    evidence it rests on and, given a reference sample the lab measured, an anchored answer."""
 
     def __init__(self) -> None:
-        self.predictor, self.info = load_champion()
+        self.predictor, self.champion = load_champion()
 
     @bentoml.api
     def predict(
         self,
-        records: Annotated[list[PredictionRecord], Field(min_length=1, max_length=MAX_RECORDS)],
+        records: Records,
+        reference: ReferenceSample | None = None,
+        evidence: EvidenceCount = DEFAULT_EVIDENCE,
     ) -> PredictionResponse:
-        """Predict the pulsed ASE threshold of each record, in order."""
+        """Predict the pulsed ASE threshold of each record, in order, with the nearest published records."""
         try:
-            predictions = to_predictions(self.predictor, records)
+            return answers.predict(self.predictor, self.champion, records, reference, evidence)
         except AsepredError as error:
-            row = getattr(error, "row", None)
-            where = f"records[{row}]." if row is not None else "records."
-            raise RecordError(f"{where}{error}") from None
-        return PredictionResponse(model=self.info, predictions=predictions)
+            raise _record_error(error) from None
+
+    @bentoml.api
+    def explain(
+        self,
+        records: Records,
+        reference: ReferenceSample | None = None,
+        evidence: EvidenceCount = DEFAULT_EVIDENCE,
+    ) -> ExplainResponse:
+        """Why each prediction is what it is: contributions in decades, largest first, summing to the prediction."""
+        try:
+            return answers.explain(self.predictor, self.champion, records)
+        except AsepredError as error:
+            raise _record_error(error) from None
+
+    @web.get("/model", response_model=ModelCard)
+    def model(self) -> ModelCard:
+        """The model card: version, data, cross-validated scores beside the best baseline, features, citations."""
+        return answers.model_card(self.predictor, self.champion)

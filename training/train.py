@@ -10,6 +10,7 @@ import contextlib
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import mlflow
@@ -29,6 +30,7 @@ from asepred.features.base import RECORD_DEFAULTS, as_record_frame
 from asepred.features.featurizer import RecordFeaturizer
 from asepred.models.candidates import CANDIDATES, Candidate
 from asepred.models.domain import ApplicabilityDomain
+from asepred.models.evidence import EvidenceIndex
 from asepred.models.predictor import ThresholdPredictor, canonical_spacers
 from asepred.training import analysis, reports
 from asepred.training.cv import CVResult, cross_validate
@@ -182,6 +184,28 @@ def _log_analysis(
         mlflow.log_artifacts(str(folder), artifact_path="analysis")
 
 
+def _score(row: pd.Series) -> dict[str, object]:
+    return {
+        "model": row["model"],
+        "mae": float(row["cv_mae"]),
+        "mae_ci": [float(v) for v in row["cv_mae_ci"]],
+        "rmse": float(row["cv_rmse"]),
+        "coverage_90": float(row["coverage_90"]),
+    }
+
+
+def _card(data: Dataset, board: pd.DataFrame, best: str) -> dict[str, object]:
+    """What ``GET /model`` shows beside the registry's facts: counts, time, the winner's and best baseline's scores."""
+    baselines = board[board["is_baseline"] & (board["model"] != best)]
+    return {
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "n_records": len(data.frame),
+        "n_publications": len(np.unique(data.groups)),
+        "absolute": _score(board[board["model"] == best].iloc[0]),
+        "absolute_baseline": _score(baselines.iloc[0]) if len(baselines) else None,
+    }
+
+
 def _register(run_id: str, model_uri: str) -> str:
     """A new version of the registered model (created on first use). Quiet, unlike ``registered_model_name``."""
     client = MlflowClient()
@@ -242,6 +266,8 @@ def train(settings: Settings) -> Outcome:
             interval_halfwidth=best_result.metrics["interval_halfwidth"],
             interval_level=settings.level,
             model_name=best.name,
+            evidence_index=EvidenceIndex().fit(data.records),
+            card=_card(data, board, best.name),
         )
         mlflow.log_params({"best_model": best.name, **{f"best_{k}": v for k, v in params.items()}})
         mlflow.log_metrics(
