@@ -7,12 +7,14 @@ pipeline through ``pipeline`` without rebuilding features.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import mlflow.pyfunc
 import numpy as np
 import pandas as pd
 from sklearn.base import RegressorMixin
+from sklearn.dummy import DummyRegressor
 from sklearn.pipeline import Pipeline
 
 from asepred.features.base import as_record_frame
@@ -70,6 +72,19 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
     @property
     def regressor(self) -> RegressorMixin:
         return self.pipeline.named_steps["regressor"]
+
+    @property
+    def is_constant(self) -> bool:
+        """True when the regressor answers the same number for every record (a median baseline won)."""
+        return isinstance(self.regressor, DummyRegressor)
+
+    def resolvable_decades(self, confidence_z: float = 1.645) -> float:
+        """The smallest difference of two predictions (decades) that is a 90 %-confident ranking: the difference
+        of two predictions carries √2 × the cross-validated RMSE (docs/accuracy.md); without a stored RMSE, the
+        interval half-width (itself a 90 % bound on one prediction's error) stands in for 1.645 × RMSE."""
+        absolute = self.card.get("absolute") or {}
+        rmse = absolute.get("rmse") if isinstance(absolute, Mapping) else None
+        return confidence_z * math.sqrt(2) * float(rmse) if rmse else math.sqrt(2) * self.interval_halfwidth
 
     def predict_records(
         self, records: pd.DataFrame | Sequence[dict], reference: Mapping[str, object] | None = None

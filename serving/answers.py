@@ -5,8 +5,6 @@ The service and ``asepred predict`` both call these, so the CLI's ``--json`` is 
 
 from __future__ import annotations
 
-import math
-
 from asepred.core import config
 from asepred.core.registry import Champion
 from asepred.models.predictor import ThresholdPredictor
@@ -100,8 +98,7 @@ def model_card(predictor: ThresholdPredictor, current: Champion) -> ModelCard:
     """``GET /model``: the registry's facts beside what training stored in ``predictor.card``."""
     card = predictor.card
     absolute = _score(card.get("absolute")) or ScoreCard(model=predictor.model_name, mae=current.cv_mae)
-    rmse = absolute.rmse
-    resolvable = 1.645 * math.sqrt(2) * rmse if rmse is not None else None
+    resolvable = predictor.resolvable_decades()
     return ModelCard(
         name=config.MODEL_NAME,
         version=current.version,
@@ -122,10 +119,6 @@ def model_card(predictor: ThresholdPredictor, current: Champion) -> ModelCard:
         meaning=(
             "Errors are in decades of µJ cm⁻² (log10), scored leave-publication-out: a MAE of 0.5 is a typical "
             f"factor of {10**0.5:.1f}. The 90 % interval is ±{predictor.interval_halfwidth:.2f} decades. "
-            + (
-                f"Two predictions closer than {resolvable:.2f} decades (a factor of {10**resolvable:.0f}) are a tie."
-                if resolvable is not None
-                else ""
-            )
+            + f"Two predictions closer than {resolvable:.2f} decades (a factor of {10**resolvable:.0f}) are a tie."
         ),
     )
