@@ -14,7 +14,7 @@ from asepred.core.console import fail, out
 from asepred.core.errors import AsepredError
 from asepred.data.schema import DIMENSIONALITIES
 from asepred.features.featurizer import RecordFeaturizer
-from asepred.features.ligand import canonical_cation
+from asepred.features.ligand import canonical_cation, record_spacer
 
 app = typer.Typer()
 
@@ -55,6 +55,7 @@ def describe(
     featurizer = RecordFeaturizer().fit([record])
     labels = list(featurizer.get_feature_names_out())
     row = featurizer.transform([record])[0]
+    spacer = record_spacer(spacer, material)  # a spacer written in the formula counts as given
     result: dict[str, object] = {
         "material": material,
         "dimensionality": dimensionality,
@@ -110,5 +111,8 @@ def featurize(
         value = result[key]
         table.add_row(label, _shown(math.nan if value is None else float(value)))
     out.print(table)
-    if spacer:
-        out.print(f"spacer {escape(spacer)} → cation SMILES {escape(str(result['spacer_smiles']))}", highlight=False)
+    if result["spacer"]:
+        out.print(
+            f"spacer {escape(str(result['spacer']))} → cation SMILES {escape(str(result['spacer_smiles']))}",
+            highlight=False,
+        )

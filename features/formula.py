@@ -134,6 +134,13 @@ class Phase:
     spacer: str | None
     spacer_count: float
     n_layers: int | None
+    net_charge: float = 0.0
+    halide_count: float = 0.0
+
+    @property
+    def charge_balanced(self) -> bool:
+        """Net charge within ``CHARGE_TOLERANCE`` per halide."""
+        return abs(self.net_charge) <= CHARGE_TOLERANCE * self.halide_count
 
 
 @dataclass(frozen=True)
@@ -349,6 +356,27 @@ def _balanced_spacer_charge(
     return 2 if per_spacer >= 1.5 else 1
 
 
+#: A phase passes when its net charge is within this fraction of its halide count (dopants and mixed sites written
+#: to a few decimals, e.g. ``CsPb0.97Bi0.03Br3`` at +0.01 per halide); ``Pb3Br`` (+5) or ``CsPb2Br3`` (+2/3 per
+#: halide) do not.
+CHARGE_TOLERANCE = 0.05
+
+
+def _net_charge(
+    spacers: Mapping[str, float],
+    charges: Mapping[str, int],
+    cage: Mapping[str, float],
+    metals: Mapping[str, float],
+    halides: Mapping[str, float],
+) -> float:
+    """Cations minus halides per formula unit; a spacer of unknown charge takes the one that balances best."""
+    positive = math.fsum(cage.values()) + math.fsum(n * INORGANIC_IONS[b].charge for b, n in metals.items())
+    if spacers:
+        balanced = _balanced_spacer_charge(cage, metals, halides, math.fsum(spacers.values()))
+        positive += math.fsum(n * (charges.get(k, 0) or balanced) for k, n in spacers.items())
+    return positive - math.fsum(halides.values())
+
+
 def _n_layers(
     spacers: Mapping[str, float],
     charges: Mapping[str, int],
@@ -387,6 +415,8 @@ def _build_phase(text: str, start: int, end: int, lexicon: _Lexicon) -> Phase:
         spacer=max(spacers, key=spacers.__getitem__) if spacers else None,
         spacer_count=math.fsum(spacers.values()),
         n_layers=n_layers,
+        net_charge=_net_charge(spacers, spacer_charges(), cage, metals, halides),
+        halide_count=math.fsum(halides.values()),
     )
 
 
@@ -424,7 +454,8 @@ def parse_material(text: str, spacer_token: str | None = None) -> Material:
     ``spacer_token`` is the formula's name for a spacer the request gave as SMILES (``"L"`` in
     ``L2PbI4``); that token then counts as the spacer. Raises :class:`FormulaParseError`
     (``field="material"``) for anything but a readable formula: unknown tokens, unbalanced
-    brackets, a phase without B or X site, an empty string.
+    brackets, a phase without B or X site, an empty string. Charge balance is a separate check
+    (:func:`require_charge_balance`): parsing reads what is written.
     """
     _check_types(text, spacer_token)
     normalised = text.translate(_SUBSCRIPTS)  # one char for one: positions stay those of `text`
@@ -438,3 +469,17 @@ def parse_material(text: str, spacer_token: str | None = None) -> Material:
         message = str(error.args[0]).replace(_show(normalised), _show(text))
         raise FormulaParseError(message, field=FIELD, value=text) from None
     return Material(text=text, phases=phases)
+
+
+def require_charge_balance(material: Material) -> Material:
+    """``material`` if every phase balances within ``CHARGE_TOLERANCE``; else a ``FormulaParseError`` with the
+    charge sum (``Pb3Br``: +5)."""
+    for phase in material.phases:
+        if not phase.charge_balanced:
+            raise FormulaParseError(
+                f"{_show(material.text)} is not charge-balanced: its charge sum is {phase.net_charge:+.3g} per "
+                f"formula unit (cations minus halides; tolerated: ±{CHARGE_TOLERANCE:g} per halide)",
+                field=FIELD,
+                value=material.text,
+            )
+    return material

@@ -11,9 +11,10 @@ from functools import lru_cache
 from rdkit import Chem, RDLogger
 from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
 
-from asepred.core.errors import InvalidSmilesError
+from asepred.core.errors import InvalidRecordError, InvalidSmilesError
 from asepred.data.tables import ligand_smiles
 from asepred.features.base import Descriptor
+from asepred.features.sites import SPACER_PLACEHOLDER, parsed
 
 RDLogger.DisableLog("rdApp.*")
 
@@ -33,6 +34,27 @@ def canonical_cation(spacer: str) -> str:
             value=spacer,
         )
     return Chem.MolToSmiles(mol)
+
+
+def formula_spacer(material: str) -> str:
+    """The spacer key written in the formula's emitter phase (``PEA`` in ``PEA2MA2Pb3I10``), or "" (none, or the
+    ``L`` placeholder of a spacer the record gives as SMILES)."""
+    spacer = parsed(material).emitter.spacer if material else None
+    return spacer if spacer and spacer != SPACER_PLACEHOLDER else ""
+
+
+def record_spacer(spacer: str, material: str) -> str:
+    """The record's spacer: as given, else the one its formula writes. A given spacer that is a different cation
+    from the formula's is an ``InvalidRecordError`` naming both."""
+    written = formula_spacer(material)
+    if spacer and written and canonical_cation(spacer) != canonical_cation(written):
+        raise InvalidRecordError(
+            f"{spacer!r} contradicts the formula {material!r}, which writes the spacer {written!r} "
+            f"({canonical_cation(written)}): give one or the other",
+            field="spacer",
+            value=spacer,
+        )
+    return spacer or written
 
 
 def _longest_chain(mol: Chem.Mol) -> int:
@@ -59,9 +81,9 @@ def cation_descriptors(canonical_smiles: str) -> tuple[float, ...]:
 class LigandDescriptor(Descriptor):
     """A compact, documented set: heavy atoms, longest chain, aromatic rings, MolLogP (Wildman–Crippen), TPSA
     (Ertl), rotatable bonds, ammonium groups (1 Ruddlesden–Popper, 2 Dion–Jacobson), molecular weight; zeros and
-    ``ligand__present`` = 0 without a spacer."""
+    ``ligand__present`` = 0 without a spacer. A spacer written in the formula counts as given."""
 
-    fields = ("spacer",)
+    fields = ("spacer", "material")
     NAMES = (
         "heavy_atoms",
         "longest_chain",
@@ -83,7 +105,8 @@ class LigandDescriptor(Descriptor):
             "P. Ertl, B. Rohde, P. Selzer, J. Med. Chem. 43, 3714 (2000): TPSA.",
         ]
 
-    def featurize(self, spacer: str) -> list[float]:
+    def featurize(self, spacer: str, material: str = "") -> list[float]:
+        spacer = record_spacer(spacer or "", material or "")
         if not spacer:
             return [0.0] * (1 + len(self.NAMES))
         return [1.0, *cation_descriptors(canonical_cation(spacer))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from asepred.features.base import Descriptor
-from asepred.features.formula import Material, parse_material
+from asepred.features.formula import Material, parse_material, require_charge_balance
 
 A_IONS = ("Cs", "Rb", "K", "MA", "FA", "EA", "GA")
 B_IONS = ("Pb", "Sn", "Ge")
@@ -19,8 +19,28 @@ SPACER_PLACEHOLDER = "L"
 
 @lru_cache(maxsize=4096)
 def parsed(material: str) -> Material:
-    """``parse_material`` cached (featurizers of one record share one parse), ``L`` read as the spacer."""
-    return parse_material(material, spacer_token=SPACER_PLACEHOLDER)
+    """``parse_material`` cached (featurizers of one record share one parse), ``L`` read as the spacer; a formula
+    that is not charge-balanced is refused here, for training and prediction alike."""
+    return require_charge_balance(parse_material(material, spacer_token=SPACER_PLACEHOLDER))
+
+
+LAYERED = ("quasi-2D", "2D")
+
+
+def layering_warnings(material: str, dimensionality: str, spacer: str, n_layers: float | None) -> list[str]:
+    """Warnings when the formula and the stated dimensionality disagree: a layered formula (a spacer written, or n
+    given) sent as a 3D film, or a formula with no spacer at all sent as a layered phase."""
+    phase = parsed(material).emitter
+    written = phase.spacer
+    if dimensionality == "3D film" and (written or (n_layers is not None and n_layers > 1)):
+        what = f"spacer {written}" if written else f"n_layers = {n_layers:g}"
+        return [f"the formula is layered ({what}) but dimensionality is '3D film': did you mean quasi-2D or 2D?"]
+    if dimensionality in LAYERED and not written and not spacer:
+        return [
+            f"dimensionality '{dimensionality}' but {material} writes no spacer and none is given: the model "
+            "reads it as a 3D phase (give spacer and n_layers)"
+        ]
+    return []
 
 
 class SiteDescriptor(Descriptor):

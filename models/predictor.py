@@ -19,7 +19,8 @@ from sklearn.pipeline import Pipeline
 
 from asepred.features.base import as_record_frame
 from asepred.features.featurizer import RecordFeaturizer
-from asepred.features.ligand import canonical_cation
+from asepred.features.ligand import canonical_cation, record_spacer
+from asepred.features.sites import layering_warnings
 from asepred.models.domain import ApplicabilityDomain
 
 #: Columns ``predict_records`` adds when a reference is given.
@@ -33,7 +34,9 @@ ANCHORED_COLUMNS = (
 
 
 def canonical_spacers(frame: pd.DataFrame) -> list[str]:
-    return [canonical_cation(s) if s else "" for s in frame["spacer"]]
+    """Each record's spacer (given, or written in its formula) as a canonical cation SMILES; "" without one."""
+    spacers = (record_spacer(s, m) for s, m in zip(frame["spacer"], frame["material"], strict=True))
+    return [canonical_cation(s) if s else "" for s in spacers]
 
 
 class ThresholdPredictor(mlflow.pyfunc.PythonModel):
@@ -95,6 +98,8 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
         features = self.featurizer.transform(frame)
         log10 = np.asarray(self.regressor.predict(features), dtype=float)
         reasons, notes = self.domain.check(features, canonical_spacers(frame))
+        columns = ("material", "dimensionality", "spacer", "n_layers")
+        layering = [layering_warnings(*fields) for fields in zip(*(frame[c] for c in columns), strict=True)]
         table = pd.DataFrame(
             {
                 "log10_threshold": log10,
@@ -102,7 +107,7 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
                 "lower_uj_cm2": 10 ** (log10 - self.interval_halfwidth),
                 "upper_uj_cm2": 10 ** (log10 + self.interval_halfwidth),
                 "in_domain": [not r for r in reasons],
-                "warnings": [r + n for r, n in zip(reasons, notes, strict=True)],
+                "warnings": [r + n + w for r, n, w in zip(reasons, notes, layering, strict=True)],
             }
         )
         if reference is not None:
