@@ -13,18 +13,16 @@ from asepred.features.sites import layering_warnings, parsed
 
 
 def features(**record: object) -> dict[str, float]:
-    record = {"dimensionality": "quasi-2D", "pump_wavelength_nm": 400, **record}
+    record = {"dimensionality": "quasi-2D", **record}
     featurizer = RecordFeaturizer().fit([record])
-    row = featurizer.transform([record])[0]
-    assert np.isfinite(row).all()
-    return dict(zip(featurizer.get_feature_names_out(), row, strict=True))
+    return dict(zip(featurizer.get_feature_names_out(), featurizer.transform([record])[0], strict=True))
 
 
 @pytest.mark.parametrize(("material", "key"), [("PEA2MA2Pb3I10", "PEA"), ("(PEA)2PbI4", "PEA"), ("BA2MA2Pb3I10", "BA")])
 def test_a_spacer_written_in_the_formula_is_the_records_spacer(material: str, key: str) -> None:
     implied, given = features(material=material), features(material=material, spacer=key)
     assert implied["ligand__present"] == 1.0
-    assert implied == given
+    np.testing.assert_equal(implied, given)  # NaN (no A site in n = 1) equals NaN here
 
 
 def test_formula_spacer_gets_the_cations_rdkit_descriptors() -> None:
