@@ -19,10 +19,13 @@ def q(snippet):
 
 COLS = "record_id,material,dimensionality,spacer,n_layers,strategy,pump_pulse,pump_wavelength_nm,pump_photons,temperature_k,measurement,threshold_value,threshold_unit,year,doi,reference,source,source_locator,source_url,quote,curation_note,exclude_reason".split(",")
 rows = []
+# DOIs printed on stored pages of the cited papers (data/curation/seed_doi_log.md), by seed reference number.
+DOIS = {24: "10.1002/adfm.202315172", 42: "10.1002/adfm.202102375", 102: "10.1039/c8cp02133c",
+        16: "10.1021/acsphotonics.7b00520", 113: "10.1002/adma.201604781"}
 def add(rid, material, dim, ref, year, value, unit, source, locator, quote, note="", spacer="", n="", strategy="", pulse="", wl="", temp="", meas="ASE", photons="", exclude=""):
     rows.append(dict(record_id=rid, material=material, dimensionality=dim, spacer=spacer, n_layers=n, strategy=strategy,
         pump_pulse=pulse, pump_wavelength_nm=wl, pump_photons=photons, temperature_k=temp, measurement=meas,
-        threshold_value=value, threshold_unit=unit, year=year, doi="", reference=f"[{ref}] {refs[ref]}",
+        threshold_value=value, threshold_unit=unit, year=year, doi=DOIS.get(ref, ""), reference=f"[{ref}] {refs[ref]}",
         source=source, source_locator=locator, source_url="", quote=q(quote), curation_note=note, exclude_reason=exclude))
 
 T, X = "seed-table", "seed-text"
