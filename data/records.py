@@ -20,6 +20,9 @@ from asepred.data.tables import bundled_path, ligands
 from asepred.data.units import to_uj_cm2
 
 RECORDS_FILE = "records.csv"
+#: The seed review's DOI, as printed under its title (../shared/seed/000_3356fcf2dc73591b.txt, line 5): the page
+#: a ``seed-table``/``seed-text`` value was read on.
+SEED_REVIEW_DOI = "10.63174/xdi.GQES2153"
 TARGETS = ("ASE", "lasing")
 
 

@@ -1,20 +1,267 @@
 """The published evidence behind a prediction: the nearest curated (and lab) records to a request.
 
-PLACEHOLDER: the index stores the records; ``nearest`` is being written (answers issue).
+Similarity is defined here and nowhere else. It is a sum of chemically meaningful mismatches, weighted by what sets
+an ASE threshold first — the halide and B-site metal (band gap and emitting lattice), then the morphology and the
+spacer, then the A-site cation, the layer number n and the conditions:
+
+=====================  ======  ==========================================================
+term                   weight  measured as
+=====================  ======  ==========================================================
+halide (X site)        3.0     half the L1 distance of the Cl/Br/I fractions (0–1)
+B-site metal           3.0     half the L1 distance of the B fractions (0–1)
+dimensionality         1.5     0 same; 0.5 within {quasi-2D, 2D} or {nanocrystal, nanoplatelet}; 1 otherwise
+spacer                 1.5     0 both none or same cation; 0.5 two different cations; 1 one has none
+A-site cation          1.0     half the L1 distance of the A fractions (0–1)
+layer number n         0.5     |Δn| / max(n), both layered; else 0
+strategy               0.3     differs (none = a control sample)
+pump regime            0.3     differs (unstated counts as different)
+measurement            0.5     lasing rather than ASE
+=====================  ======  ==========================================================
+
+A request identical to a record has distance 0; among equal distances a lab's own record comes first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from asepred.data.records import SEED_REVIEW_DOI
+from asepred.features.ligand import canonical_cation, record_spacer
+from asepred.features.sites import parsed
+
+X_IONS = ("Cl", "Br", "I")
+B_IONS = ("Pb", "Sn", "Ge")
+A_IONS = ("Cs", "MA", "FA", "Rb", "K", "EA", "GA")
+WEIGHTS = {
+    "halide": 3.0,
+    "b_site": 3.0,
+    "dimensionality": 1.5,
+    "spacer": 1.5,
+    "a_site": 1.0,
+    "n_layers": 0.5,
+    "strategy": 0.3,
+    "pump_pulse": 0.3,
+    "measurement": 0.5,
+}
+_RELATED = ({"quasi-2D", "2D"}, {"nanocrystal", "nanoplatelet"})
+
+
+def _fractions(site: Mapping[str, float], ions: Sequence[str]) -> list[float]:
+    """Fractions of ``ions`` and, last, of everything else on the site."""
+    known = [float(site.get(ion, 0.0)) for ion in ions]
+    return [*known, max(0.0, float(sum(site.values())) - sum(known))]
+
+
+def _words(site: Mapping[str, float]) -> str:
+    """A site in words: ``Br``, ``Br/I`` (largest first), ``none``."""
+    return "/".join(k for k, _ in sorted(site.items(), key=lambda kv: -kv[1])) if site else "none"
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """What the distance reads, per record, as arrays (one row per record)."""
+
+    x: np.ndarray
+    b: np.ndarray
+    a: np.ndarray
+    dimensionality: np.ndarray
+    spacer: np.ndarray
+    n_layers: np.ndarray
+    strategy: np.ndarray
+    pump_pulse: np.ndarray
+    words: list[dict[str, str]]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Keys:
+        x, b, a, spacers, n_layers, words = [], [], [], [], [], []
+        for material, spacer, n in zip(frame["material"], frame["spacer"], frame["n_layers"], strict=True):
+            phase = parsed(material).emitter
+            cation = record_spacer(str(spacer or ""), material)
+            x.append(_fractions(phase.x_site, X_IONS))
+            b.append(_fractions(phase.b_site, B_IONS))
+            a.append(_fractions(phase.a_site, A_IONS))
+            spacers.append(canonical_cation(cation) if cation else "")
+            n = float(n) if n not in ("", None) and n == n else float(phase.n_layers or np.nan)
+            n_layers.append(n)
+            words.append(
+                {"halide": _words(phase.x_site), "b_site": _words(phase.b_site), "a_site": _words(phase.a_site)}
+                | {"spacer": cation}
+            )
+        return cls(
+            x=np.array(x, dtype=float).reshape(len(frame), -1),
+            b=np.array(b, dtype=float).reshape(len(frame), -1),
+            a=np.array(a, dtype=float).reshape(len(frame), -1),
+            dimensionality=frame["dimensionality"].astype(str).to_numpy(),
+            spacer=np.array(spacers, dtype=object),
+            n_layers=np.array(n_layers, dtype=float),
+            strategy=frame["strategy"].fillna("").astype(str).to_numpy(),
+            pump_pulse=frame["pump_pulse"].fillna("").astype(str).to_numpy(),
+            words=words,
+        )
+
+
+def _l1(query: np.ndarray, index: np.ndarray) -> np.ndarray:
+    return 0.5 * np.abs(query[:, None, :] - index[None, :, :]).sum(axis=2)
+
+
+def _dimensionality_term(query: np.ndarray, index: np.ndarray) -> np.ndarray:
+    same = query[:, None] == index[None, :]
+    related = np.zeros_like(same)
+    for group in _RELATED:
+        members = np.array(sorted(group))
+        related |= np.isin(query, members)[:, None] & np.isin(index, members)[None, :]
+    return np.where(same, 0.0, np.where(related, 0.5, 1.0))
+
+
+def _spacer_term(query: np.ndarray, index: np.ndarray) -> np.ndarray:
+    q_has, i_has = (query != "")[:, None], (index != "")[None, :]
+    same = query[:, None] == index[None, :]
+    return np.where(same, 0.0, np.where(q_has & i_has, 0.5, 1.0))
+
+
+def _n_term(query: np.ndarray, index: np.ndarray) -> np.ndarray:
+    q, i = query[:, None], index[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        term = np.abs(q - i) / np.maximum(q, i)
+    return np.nan_to_num(term, nan=0.0)
 
 
 class EvidenceIndex(BaseEstimator):
-    """Nearest records to a request, with provenance, distance and what matches and differs, in words."""
+    """Nearest records to a request, with provenance, distance and what matches and differs, in words.
 
-    def fit(self, records: pd.DataFrame, lab: pd.Series | None = None) -> EvidenceIndex:
-        self.records_ = records.reset_index(drop=True)
+    ``fit(records, lab)`` takes curated records (the ``data/records.csv`` columns) with a pulsed threshold, and a
+    boolean per row marking a lab's own records.
+    """
+
+    def fit(self, records: pd.DataFrame, lab: Sequence[bool] | None = None) -> EvidenceIndex:
+        table = records.fillna("").astype(str)
+        keep = (table["threshold_uj_cm2"] != "").to_numpy()
+        lab_flags = np.asarray(lab if lab is not None else np.zeros(len(table), bool), dtype=bool)[keep]
+        table = table[keep].reset_index(drop=True)
+        self.keys_ = _Keys.of(table.assign(n_layers=pd.to_numeric(table["n_layers"], errors="coerce")))
+        self.lab_ = lab_flags
+        self.lasing_ = (table["measurement"] != "ASE").to_numpy()
+        self.payload_ = [_payload(row, is_lab) for row, is_lab in zip(table.to_dict("records"), lab_flags, strict=True)]
         return self
 
+    def distances(self, frame: pd.DataFrame) -> np.ndarray:
+        """``(n_requests, n_records)`` distances of normalised request records (``as_record_frame``)."""
+        check_is_fitted(self, "keys_")
+        q, i = _Keys.of(frame), self.keys_
+        terms = {
+            "halide": _l1(q.x, i.x),
+            "b_site": _l1(q.b, i.b),
+            "dimensionality": _dimensionality_term(q.dimensionality, i.dimensionality),
+            "spacer": _spacer_term(q.spacer, i.spacer),
+            "a_site": _l1(q.a, i.a),
+            "n_layers": _n_term(q.n_layers, i.n_layers),
+            "strategy": (q.strategy[:, None] != i.strategy[None, :]).astype(float),
+            "pump_pulse": (q.pump_pulse[:, None] != i.pump_pulse[None, :]).astype(float),
+            "measurement": np.broadcast_to(self.lasing_[None, :].astype(float), (len(frame), len(self.lasing_))),
+        }
+        return sum(WEIGHTS[name] * term for name, term in terms.items())
+
     def nearest(self, frame: pd.DataFrame, k: int) -> list[list[dict]]:
-        return [[] for _ in range(len(frame))]
+        """The ``k`` nearest records of each request, nearest first (a lab record first among equals)."""
+        if k <= 0 or not len(self.payload_):
+            return [[] for _ in range(len(frame))]
+        distance = self.distances(frame)
+        queries = _Keys.of(frame)
+        # lexsort: last key is primary: distance (rounded so float noise does not split ties), then lab first
+        tie_break = ~self.lab_
+        answers = []
+        for r in range(len(frame)):
+            order = np.lexsort((tie_break, np.round(distance[r], 9)))[:k]
+            answers.append(
+                [
+                    {
+                        **self.payload_[j],
+                        "distance": round(float(distance[r, j]), 3),
+                        **_comparison(queries, r, self.payload_[j], self.keys_, j),
+                    }
+                    for j in order
+                ]
+            )
+        return answers
+
+
+def _optional(value: str, kind: type) -> object:
+    if value == "":
+        return None
+    try:
+        return kind(float(value)) if kind is int else kind(value)
+    except ValueError:
+        return None
+
+
+def _link(doi: str, row: dict[str, str]) -> str | None:
+    """The paper's DOI URL; else the page the value was read on (for the seed review's values, the review)."""
+    if doi:
+        return f"https://doi.org/{doi}"
+    if row.get("source", "").startswith("seed-"):
+        return f"https://doi.org/{SEED_REVIEW_DOI}"
+    return row.get("source_url") or None
+
+
+def _payload(row: dict[str, str], is_lab: bool) -> dict[str, object]:
+    doi = row.get("doi", "").strip()
+    return {
+        "record_id": row["record_id"],
+        "material": row["material"],
+        "dimensionality": row["dimensionality"],
+        "spacer": row.get("spacer") or None,
+        "n_layers": _optional(row.get("n_layers", ""), int),
+        "strategy": row.get("strategy") or None,
+        "pump_pulse": row.get("pump_pulse") or None,
+        "temperature_k": _optional(row.get("temperature_k", ""), float),
+        "measurement": row["measurement"],
+        "threshold_uj_cm2": _optional(row["threshold_uj_cm2"], float),
+        "year": _optional(row.get("year", ""), int),
+        "reference": row.get("reference", ""),
+        "link": _link(doi, row),
+        "quote": row.get("quote") or None,
+        "source": "lab" if is_lab else (row.get("source") or "literature"),
+    }
+
+
+def _comparison(q: _Keys, r: int, record: dict, i: _Keys, j: int) -> dict[str, list[str]]:
+    """What a record shares with the request and where it differs, in words."""
+    matches, differs = [], []
+    qw, iw = q.words[r], i.words[j]
+
+    def site(name: str, label: str) -> None:
+        if qw[name] == iw[name]:
+            matches.append(f"same {label} ({qw[name]})")
+        else:
+            differs.append(f"{label} {iw[name]} vs {qw[name]}")
+
+    site("halide", "halide")
+    site("b_site", "B site")
+    site("a_site", "A site")
+    if q.dimensionality[r] == i.dimensionality[j]:
+        matches.append(str(q.dimensionality[r]))
+    else:
+        differs.append(f"{i.dimensionality[j]} vs {q.dimensionality[r]}")
+    if q.spacer[r] == i.spacer[j]:
+        if q.spacer[r]:
+            matches.append(f"same spacer ({iw['spacer']})")
+    else:
+        differs.append(f"spacer {iw['spacer'] or 'none'} vs {qw['spacer'] or 'none'}")
+    qn, rn = q.n_layers[r], i.n_layers[j]
+    if qn == qn and rn == rn:
+        (matches if qn == rn else differs).append(f"n = {rn:g}" if qn == rn else f"n = {rn:g} vs {qn:g}")
+    if q.strategy[r] != i.strategy[j]:
+        differs.append(f"{i.strategy[j] or 'no'} strategy vs {q.strategy[r] or 'none'}")
+    if q.pump_pulse[r] == i.pump_pulse[j]:
+        matches.append(f"same pump ({q.pump_pulse[r]})")
+    else:
+        differs.append(f"pump {i.pump_pulse[j] or 'unstated'} vs {q.pump_pulse[r] or 'unstated'}")
+    if record["measurement"] != "ASE":
+        differs.append(f"{record['measurement']} threshold, not ASE")
+    return {"matches": matches, "differs": differs}

@@ -25,7 +25,14 @@ from sklearn.pipeline import Pipeline
 from asepred.core import config
 from asepred.core.console import err
 from asepred.core.errors import DataValidationError, NoChampionError
-from asepred.data.records import data_hash, load_records, log10_threshold, publication_groups, target_records
+from asepred.data.records import (
+    bundled_records,
+    data_hash,
+    load_records,
+    log10_threshold,
+    publication_groups,
+    target_records,
+)
 from asepred.features.base import RECORD_DEFAULTS, as_record_frame
 from asepred.features.featurizer import RecordFeaturizer
 from asepred.models.candidates import CANDIDATES, Candidate
@@ -184,6 +191,13 @@ def _log_analysis(
         mlflow.log_artifacts(str(folder), artifact_path="analysis")
 
 
+def _evidence(settings: Settings) -> EvidenceIndex:
+    """Every pulsed record (ASE and lasing, bundled and lab) as citable evidence; lab rows marked."""
+    records = load_records(settings.data, bundled=settings.bundled)
+    bundled_ids = set(bundled_records()["record_id"]) if settings.bundled else set()
+    return EvidenceIndex().fit(records, lab=~records["record_id"].isin(bundled_ids).to_numpy())
+
+
 def _score(row: pd.Series) -> dict[str, object]:
     return {
         "model": row["model"],
@@ -266,7 +280,7 @@ def train(settings: Settings) -> Outcome:
             interval_halfwidth=best_result.metrics["interval_halfwidth"],
             interval_level=settings.level,
             model_name=best.name,
-            evidence_index=EvidenceIndex().fit(data.records),
+            evidence_index=_evidence(settings),
             card=_card(data, board, best.name),
         )
         mlflow.log_params({"best_model": best.name, **{f"best_{k}": v for k, v in params.items()}})
