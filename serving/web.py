@@ -1,8 +1,70 @@
 """The plain-HTTP side of the service, mounted into the BentoML app: ``GET /model`` (a class view of the service)
-and the web page under ``/ui`` (its files in ``serving/ui/``, served by this app, no CDN)."""
+and the web page under ``/ui`` (its files in ``serving/ui/``, served by this app, no CDN).
+
+BentoML's own routes (``/predict``, ``/explain``, ``/readyz``, ``/``) take precedence over this app's, so everything
+the page needs lives under ``/ui``; the page itself calls ``POST /predict``, ``POST /explain`` and ``GET /model``.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from asepred.data.schema import DIMENSIONALITIES, STRATEGIES
+from asepred.serving.schemas import MAX_EVIDENCE, MAX_RECORDS, PredictionRecord, ReferenceSample
+
+UI_DIR = Path(__file__).resolve().parent / "ui"
+LIMITS = ("default", "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength")
 
 web = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+
+def _limits(prop: dict[str, Any]) -> dict[str, Any]:
+    """A field's description, default and bounds, from its JSON schema (bounds of an optional field sit in anyOf)."""
+    found = {key: prop[key] for key in ("description", *LIMITS) if key in prop}
+    for branch in prop.get("anyOf", []):
+        found.update({key: branch[key] for key in LIMITS if key in branch})
+    found["required"] = "default" not in prop
+    return found
+
+
+@cache
+def ui_options() -> dict[str, Any]:
+    """What the page offers: the choices the model knows, each field's hint and limits (from the request schema)."""
+    from asepred.data.tables import ligands
+
+    schema = ReferenceSample.model_json_schema()["properties"]
+    fields = {name: _limits(prop) for name, prop in schema.items()}
+    spacers = [
+        {"key": row.key, "name": row.name, "smiles": row.smiles, "family": row.family}
+        for row in ligands().itertuples(index=False)
+    ]
+    return {
+        "dimensionalities": list(DIMENSIONALITIES),
+        "strategies": list(STRATEGIES),
+        "pump_pulses": schema["pump_pulse"]["enum"],
+        "spacers": spacers,
+        "fields": fields,
+        "record_columns": list(PredictionRecord.model_fields),
+        "max_records": MAX_RECORDS,
+        "max_evidence": MAX_EVIDENCE,
+    }
+
+
+@web.get("/ui/options.json", include_in_schema=False)
+def options() -> dict[str, Any]:
+    """The form's choices and hints, so the page never disagrees with the request schema."""
+    return ui_options()
+
+
+@web.get("/ui", include_in_schema=False)
+def ui_root() -> RedirectResponse:
+    return RedirectResponse("/ui/")
+
+
+web.mount("/ui", StaticFiles(directory=UI_DIR, html=True), name="ui")
