@@ -1,0 +1,89 @@
+"""One screening: a grid predicted (on Dask, or in this process), ranked into tie groups, written as Parquet + PNG."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from asepred.screening import job
+from asepred.screening.grid import Grid
+from asepred.screening.landscape import plot_landscape
+from asepred.screening.ranking import rank
+
+
+@dataclass
+class Screening:
+    ranked: pa.Table | None  # None when no candidate could be featurized
+    failures: job.Failures
+    n_candidates: int
+    resolvable: float
+    model: str
+    loads_by_process: dict[str, int]
+    n_partitions: int
+    seconds: float
+
+    @property
+    def n_in_domain(self) -> int:
+        return 0 if self.ranked is None else int(self.ranked.column("in_domain").to_numpy(zero_copy_only=False).sum())
+
+    @property
+    def n_predicted(self) -> int:
+        return 0 if self.ranked is None else self.ranked.num_rows
+
+
+def run(
+    grid: Grid,
+    predictor: object,
+    model: str,
+    *,
+    reference: Mapping[str, object] | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    memory_limit: str = job.DEFAULT_MEMORY_LIMIT,
+    partition_size: int = job.DEFAULT_PARTITION,
+    in_process: bool = False,
+    on_partition: Callable[[int], None] = lambda n: None,
+) -> Screening:
+    """Predict every candidate of ``grid`` and rank them; ``model`` names the predictor (``name/version``)."""
+    started = time.perf_counter()
+    options = {"reference": reference, "partition_size": partition_size, "on_partition": on_partition}
+    if in_process:
+        result = job.run_in_process(grid, predictor, model, **options)
+    else:
+        with job.dask_client(scheduler, workers, memory_limit) as client:
+            result = job.run_on_dask(client, grid, predictor, model, **options)
+    resolvable = float(predictor.resolvable_decades())
+    ranked = rank(pa.concat_tables(result.tables), resolvable) if result.tables else None
+    return Screening(
+        ranked,
+        result.failures,
+        result.n_candidates,
+        resolvable,
+        model,
+        result.loads_by_process,
+        result.n_partitions,
+        time.perf_counter() - started,
+    )
+
+
+def write(screening: Screening, out: Path) -> tuple[Path, Path]:
+    """The ranked Parquet at ``out`` (with the model and resolvable difference in its metadata) and the PNG beside
+    it (same name, ``.png``)."""
+    assert screening.ranked is not None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "model": screening.model,
+        "resolvable_decades": screening.resolvable,
+        "ranking": "tie_group orders candidates; the order inside a tie group means nothing",
+        "failed_candidates": screening.failures.count,
+    }
+    table = screening.ranked.replace_schema_metadata({b"asepred": json.dumps(meta).encode()})
+    pq.write_table(table, out)
+    png = plot_landscape(screening.ranked, out.with_suffix(".png"), screening.resolvable)
+    return out, png
