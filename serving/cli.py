@@ -11,7 +11,7 @@ import typer
 
 from asepred.core import config
 from asepred.core.console import err, fail
-from asepred.core.errors import AsepredError, NoChampionError
+from asepred.core.errors import NoChampionError
 
 app = typer.Typer()
 
@@ -67,60 +67,3 @@ def up(host: Host = "127.0.0.1", port: Port = 3000) -> None:
         err.print("no champion registered: training on the bundled data first")
         run_training(Settings())
     _serve(host, port)
-
-
-@app.command()
-def predict(
-    material: Annotated[str, typer.Argument(help="Formula as the literature writes it, e.g. CsPbBr3.")],
-    dimensionality: Annotated[
-        str, typer.Option(help="nanocrystal, nanoplatelet, quasi-2D, 2D, 3D film, single crystal or microstructure.")
-    ] = "3D film",
-    spacer: Annotated[str | None, typer.Option(help="Spacer: a key of data/ligands.csv or a SMILES.")] = None,
-    n_layers: Annotated[int | None, typer.Option(help="Nominal n of a quasi-2D phase.")] = None,
-    strategy: Annotated[str | None, typer.Option(help="Engineering strategy (empty: a reference sample).")] = None,
-    pump_pulse: Annotated[str, typer.Option(help="fs, ps or ns.")] = "fs",
-    pump_wavelength_nm: Annotated[float | None, typer.Option(help="Pump wavelength, nm.")] = None,
-    temperature_k: Annotated[float, typer.Option(help="Measurement temperature, K.")] = 295.0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the service's JSON response.")] = False,
-) -> None:
-    """Predict one record with the champion model, locally (no server): the same answer POST /predict gives."""
-    import json
-
-    from pydantic import ValidationError
-
-    from asepred.core.registry import load_champion
-    from asepred.serving import answers
-    from asepred.serving.schemas import PredictionRecord
-
-    fields = {
-        "material": material,
-        "dimensionality": dimensionality,
-        "spacer": spacer,
-        "n_layers": n_layers,
-        "strategy": strategy,
-        "pump_pulse": pump_pulse,
-        "pump_wavelength_nm": pump_wavelength_nm,
-        "temperature_k": temperature_k,
-    }
-    try:
-        try:
-            record = PredictionRecord(**fields)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise AsepredError(first["msg"], field=".".join(map(str, first["loc"]))) from None
-        predictor, current = load_champion()
-        response = answers.predict(predictor, current, [record])
-    except AsepredError as error:
-        raise fail(error) from None
-    if as_json:
-        print(json.dumps(response.model_dump(), indent=2))
-        return
-    p = response.predictions[0]
-    low, high = p.interval_uj_cm2
-    err.print(f"{response.model.name} v{response.model.version}")
-    print(
-        f"{material}: {p.threshold_uj_cm2:g} µJ/cm2 (90 % interval {low:g}–{high:g})"
-        f"{'' if p.in_domain else '  OUT OF DOMAIN'}"
-    )
-    for warning in p.warnings:
-        print(f"  warning: {warning}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from asepred.core.cli import app
@@ -27,3 +28,41 @@ def test_predict_errors_name_the_field(use_trained_store) -> None:
     bad_dimension = runner.invoke(app, ["predict", "CsPbBr3", "--dimensionality", "blob"])
     assert bad_dimension.exit_code == 1
     assert "dimensionality" in bad_dimension.output
+
+
+def test_predict_reads_well_with_its_evidence(use_trained_store) -> None:
+    result = runner.invoke(app, ["predict", "CsPbBr3", "--dimensionality", "nanocrystal", "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "µJ/cm²" in result.stdout and "90 % interval" in result.stdout
+    assert "Published evidence" in result.stdout and "https://doi.org/" in result.stdout
+    assert "evidence" in result.stdout.split("Published evidence")[1]  # the explanation's note or contributions
+
+
+def test_predict_json_with_explain_and_reference(use_trained_store) -> None:
+    args = ["predict", "CsPbBr3", "--dimensionality", "nanocrystal", "--json", "--explain", "--evidence", "3"]
+    result = runner.invoke(app, [*args, "--reference-material", "CsPbBr3", "--reference-threshold", "4.2"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    (p,) = body["predict"]["predictions"]
+    assert len(p["evidence"]) == 3
+    assert p["anchored"]["threshold_uj_cm2"] == pytest.approx(4.2, rel=0.13)  # identical to the reference: ±0.05 dex
+    assert len(body["explain"]["explanations"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--reference-material", "CsPbBr3", "--reference-threshold", "-1"], "reference.threshold_uj_cm2"),
+        (["--reference-material", "CsPbBr3"], "reference"),
+        (["--evidence", "21"], "--evidence"),
+    ],
+)
+def test_predict_reference_errors_name_the_field(use_trained_store, args: list[str], field: str) -> None:
+    result = runner.invoke(app, ["predict", "CsPbBr3", *args])
+    assert result.exit_code == 1
+    assert field in result.output and "Traceback" not in result.output
+
+
+def test_predict_refuses_a_formula_that_does_not_balance(use_trained_store) -> None:
+    result = runner.invoke(app, ["predict", "Pb3Br"])
+    assert result.exit_code == 1 and "charge sum is +5" in result.output
