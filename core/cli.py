@@ -11,7 +11,6 @@ from asepred.features.cli import app as features_app
 from asepred.screening.cli import app as screening_app
 from asepred.serving.cli import app as serving_app
 from asepred.serving.predict_cli import app as predict_app
-from asepred.serving.predict_cli import app as predict_app
 from asepred.training.cli import app as training_app
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -25,7 +24,6 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.registered_commands += training_app.registered_commands
 app.registered_commands += serving_app.registered_commands
-app.registered_commands += predict_app.registered_commands
 app.registered_commands += predict_app.registered_commands
 app.registered_commands += features_app.registered_commands
 app.registered_commands += screening_app.registered_commands
