@@ -264,7 +264,7 @@ async function submitSingle() {
     document.querySelector("[aria-invalid='true']").focus();
     return;
   }
-  const body = { records: [record], reference, evidence: 8 };
+  const body = { records: [record], reference, evidence: 5 };
   setBusy(true, "Predicting…");
   const [answer, why] = await Promise.all([post("../predict", body), post("../explain", body)]);
   setBusy(false);
@@ -324,14 +324,15 @@ function drawAxis(prediction) {
   }
   for (const [i, e] of prediction.evidence.entries()) {
     if (e.threshold_uj_cm2 === null || e.threshold_uj_cm2 <= 0) continue;
-    rows.push({ label: `${i + 1}. ${e.material}${e.year ? ` (${e.year})` : ""}`, kind: "evidence",
+    const name = e.material.length > 22 ? `${e.material.slice(0, 21)}…` : e.material;
+    rows.push({ label: `${i + 1}. ${name}${e.year ? ` (${e.year})` : ""}`, kind: e.measurement === "ASE" ? "evidence" : "evidence other",
       value: e.threshold_uj_cm2, title: `${e.material}: ${fmt(e.threshold_uj_cm2)} ${UNIT} (${e.measurement}) — ${e.reference}` });
   }
   const values = rows.flatMap((r) => [r.value, ...(r.interval || [])]).filter((v) => v > 0);
   let lo = Math.floor(Math.log10(Math.min(...values)));
   let hi = Math.ceil(Math.log10(Math.max(...values)));
   if (hi - lo < 2) { lo -= 1; hi += 1; }
-  const width = 720, left = 190, right = 24, rowH = 26, top = 12;
+  const width = 720, left = 220, right = 24, rowH = 26, top = 12;
   const height = top + rows.length * rowH + 40;
   const x = (v) => left + ((Math.log10(v) - lo) / (hi - lo)) * (width - left - right);
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", id: "axis-svg",
@@ -365,7 +366,10 @@ function drawAxis(prediction) {
     chart.append(g);
   });
   const holder = document.getElementById("axis-chart");
-  holder.replaceChildren(chart);
+  const legend = el("p", { class: "legend" }, el("span", { class: "key prediction" }), "prediction and its 90 % interval");
+  if (prediction.anchored) legend.append(el("span", { class: "key anchored" }), "anchored to your reference sample");
+  legend.append(el("span", { class: "key evidence" }), "published ASE threshold (numbered as in the table below)");
+  holder.replaceChildren(chart, legend);
   if (!prediction.evidence.length) {
     holder.append(el("p", { class: "hint", text: "No published records were returned for this request." }));
   }
@@ -410,6 +414,20 @@ function drawExplanation(explanation) {
     text: `Starting from the typical training record (log10 = ${fmt(explanation.base_log10)}), these move the prediction to log10 = ${fmt(explanation.log10_threshold)}. ${explanation.note}` }));
 }
 
+// Quotes are verbatim from the source, which may carry TeX or HTML markup for units: show it as text.
+function readable(quote) {
+  const superscript = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³" };
+  return quote
+    .replace(/<sup>([-0-3]+)<\/sup>/g, (_, s) => [...s].map((c) => superscript[c]).join(""))
+    .replace(/<[^>]+>/g, "")
+    .replace(/\^\{?([-0-3]+)\}?/g, (_, s) => [...s].map((c) => superscript[c]).join(""))
+    .replace(/\\mu\s*/g, "µ")
+    .replace(/\\(?:text|mathrm)\{([^}]*)\}/g, "$1")
+    .replace(/\$\s*|\s*\$/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 function drawEvidence(evidence) {
   const holder = document.getElementById("evidence");
   holder.replaceChildren();
@@ -417,30 +435,31 @@ function drawEvidence(evidence) {
     holder.append(el("p", { class: "hint", id: "evidence-empty", text: "No published records of similar materials were returned." }));
     return;
   }
-  const table = el("table", { id: "evidence-table" });
+  const table = el("table", { id: "evidence-table", class: "evidence" });
+  table.append(el("colgroup", {}, el("col", { class: "c-index" }), el("col", { class: "c-record" }),
+    el("col", { class: "c-threshold" }), el("col", { class: "c-source" })));
   const head = el("tr");
-  for (const h of ["#", "Material", "Conditions", `Threshold (${UNIT})`, "Shares / differs", "Source"]) {
+  for (const h of ["#", "Record and how it compares with yours", `Threshold (${UNIT})`, "Source and quote"]) {
     head.append(el("th", { scope: "col", text: h }));
   }
   table.append(el("thead", {}, head));
   const body = el("tbody");
   evidence.forEach((e, i) => {
     const conditions = [e.dimensionality, e.spacer && `spacer ${e.spacer}`, e.n_layers && `n = ${e.n_layers}`,
-      e.strategy && `strategy ${e.strategy}`, e.pump_pulse && `${e.pump_pulse} pump`,
+      e.strategy && `strategy: ${e.strategy}`, e.pump_pulse && `${e.pump_pulse} pump`,
       e.temperature_k && `${fmt(e.temperature_k)} K`].filter(Boolean).join(", ");
+    const record = el("td", {}, el("p", { class: "material", text: e.material }), el("p", { text: conditions }));
+    if (e.differs.length) record.append(el("p", { class: "differs", text: `differs: ${e.differs.join("; ")}` }));
+    if (e.matches.length) record.append(el("p", { class: "matches", text: `shares: ${e.matches.join("; ")}` }));
     const source = el("td", { class: "source" });
-    const cite = `${e.reference}${e.year ? ` (${e.year})` : ""}`;
+    const cite = `${e.reference}${e.year && !e.reference.includes(String(e.year)) ? ` (${e.year})` : ""}`;
     if (e.link) source.append(el("a", { href: e.link, target: "_blank", rel: "noopener noreferrer", text: cite }));
     else source.append(cite);
-    if (e.quote) source.append(el("blockquote", { text: `“${e.quote}”` }));
+    if (e.quote) source.append(el("blockquote", { text: `“${readable(e.quote)}”` }));
     source.append(el("p", { class: "hint", text: `${e.source}, record ${e.record_id}` }));
-    const compare = el("td");
-    if (e.matches.length) compare.append(el("p", { class: "matches", text: `shares: ${e.matches.join("; ")}` }));
-    if (e.differs.length) compare.append(el("p", { class: "differs", text: `differs: ${e.differs.join("; ")}` }));
-    body.append(el("tr", {}, el("td", { text: String(i + 1) }), el("td", { class: "material", text: e.material }),
-      el("td", { text: conditions }),
-      el("td", { class: "num", text: `${fmt(e.threshold_uj_cm2)}${e.measurement !== "ASE" ? ` (${e.measurement})` : ""}` }),
-      compare, source));
+    const threshold = e.threshold_uj_cm2 === null ? "—" : fmt(e.threshold_uj_cm2);
+    body.append(el("tr", {}, el("td", { text: String(i + 1) }), record,
+      el("td", { class: "num", text: e.measurement !== "ASE" ? `${threshold} (${e.measurement})` : threshold }), source));
   });
   table.append(body);
   holder.append(el("div", { class: "table-wrap" }, table));
@@ -647,7 +666,10 @@ async function loadModelCard() {
   add("Trained", `${trained}${card.n_records ? ` on ${card.n_records} records from ${card.n_publications} publications` : ""}`);
   add("Cross-validated MAE", score(card.absolute));
   add("Best baseline", score(card.absolute_baseline) || "not recorded");
-  if (card.anchored) add("Anchored MAE", `${score(card.anchored)}; "same as the reference": ${score(card.anchored_baseline) || "—"}`);
+  if (card.anchored) {
+    const same = card.anchored_baseline && card.anchored_baseline.mae !== null ? `${fmt(card.anchored_baseline.mae)} decades` : "—";
+    add("Anchored MAE", `${score(card.anchored)} (same as the reference: ${same})`);
+  }
   footer.replaceChildren(el("h2", { text: "Model card" }), facts, el("p", { class: "meaning", id: "meaning", text: card.meaning }));
 }
 
