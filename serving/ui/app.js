@@ -312,7 +312,7 @@ function showAnswer(record, prediction, explanation) {
   drawAxis(prediction);
   drawExplanation(explanation);
   drawEvidence(prediction.evidence);
-  document.getElementById("single-form").scrollIntoView({ block: "start" });
+  section.scrollIntoView({ block: "nearest" });
 }
 
 function drawAxis(prediction) {
@@ -324,7 +324,7 @@ function drawAxis(prediction) {
   }
   for (const [i, e] of prediction.evidence.entries()) {
     if (e.threshold_uj_cm2 === null || e.threshold_uj_cm2 <= 0) continue;
-    const name = e.material.length > 22 ? `${e.material.slice(0, 21)}…` : e.material;
+    const name = e.material.length > 20 ? `${e.material.slice(0, 19)}…` : e.material;
     rows.push({ label: `${i + 1}. ${name}${e.year ? ` (${e.year})` : ""}`, kind: e.measurement === "ASE" ? "evidence" : "evidence other",
       value: e.threshold_uj_cm2, title: `${e.material}: ${fmt(e.threshold_uj_cm2)} ${UNIT} (${e.measurement}) — ${e.reference}` });
   }
@@ -332,7 +332,7 @@ function drawAxis(prediction) {
   let lo = Math.floor(Math.log10(Math.min(...values)));
   let hi = Math.ceil(Math.log10(Math.max(...values)));
   if (hi - lo < 2) { lo -= 1; hi += 1; }
-  const width = 720, left = 220, right = 24, rowH = 26, top = 12;
+  const width = 720, left = 230, right = 24, rowH = 26, top = 12;
   const height = top + rows.length * rowH + 40;
   const x = (v) => left + ((Math.log10(v) - lo) / (hi - lo)) * (width - left - right);
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", id: "axis-svg",
@@ -366,9 +366,11 @@ function drawAxis(prediction) {
     chart.append(g);
   });
   const holder = document.getElementById("axis-chart");
-  const legend = el("p", { class: "legend" }, el("span", { class: "key prediction" }), "prediction and its 90 % interval");
-  if (prediction.anchored) legend.append(el("span", { class: "key anchored" }), "anchored to your reference sample");
-  legend.append(el("span", { class: "key evidence" }), "published ASE threshold (numbered as in the table below)");
+  const item = (kind, text) => el("span", { class: "item" }, el("span", { class: `key ${kind}` }), text);
+  const legend = el("p", { class: "legend" }, item("prediction", "prediction and its 90 % interval"));
+  if (prediction.anchored) legend.append(item("anchored", "anchored to your reference sample"));
+  legend.append(item("evidence", "published ASE threshold (numbered as in the table)"));
+  if (rows.some((r) => r.kind === "evidence other")) legend.append(item("other", "published lasing threshold"));
   holder.replaceChildren(chart, legend);
   if (!prediction.evidence.length) {
     holder.append(el("p", { class: "hint", text: "No published records were returned for this request." }));
@@ -548,7 +550,7 @@ async function submitBatch() {
 
 function batchColumns(anchored) {
   const columns = [...options.record_columns, "threshold_uj_cm2", "lower_uj_cm2", "upper_uj_cm2", "in_domain",
-    "warnings", "nearest_record", "nearest_threshold_uj_cm2", "nearest_link"];
+    "warnings", "nearest_record", "nearest_threshold_uj_cm2", "nearest_reference", "nearest_link"];
   if (anchored) columns.push("anchored_threshold_uj_cm2", "anchored_lower_uj_cm2", "anchored_upper_uj_cm2", "anchored_ratio");
   return columns;
 }
@@ -557,8 +559,10 @@ function batchRow(record, p) {
   const nearest = p.evidence[0] || {};
   const row = { ...record, threshold_uj_cm2: p.threshold_uj_cm2, lower_uj_cm2: p.interval_uj_cm2[0],
     upper_uj_cm2: p.interval_uj_cm2[1], in_domain: p.in_domain, warnings: p.warnings.join("; "),
-    nearest_record: nearest.material ? `${nearest.material} (${nearest.reference})` : "",
-    nearest_threshold_uj_cm2: nearest.threshold_uj_cm2 ?? "", nearest_link: nearest.link ?? "" };
+    nearest_record: nearest.material ?? "", nearest_threshold_uj_cm2: nearest.threshold_uj_cm2 ?? "",
+    nearest_reference: nearest.reference ?? "", nearest_link: nearest.link ?? "",
+    nearest_summary: nearest.material
+      ? `${nearest.material}${nearest.year ? ` (${nearest.year})` : ""}: ${fmt(nearest.threshold_uj_cm2)}` : "" };
   if (p.anchored) {
     Object.assign(row, { anchored_threshold_uj_cm2: p.anchored.threshold_uj_cm2,
       anchored_lower_uj_cm2: p.anchored.interval_uj_cm2[0], anchored_upper_uj_cm2: p.anchored.interval_uj_cm2[1],
@@ -572,10 +576,10 @@ function showBatch(records, predictions, anchored) {
   const columns = batchColumns(anchored);
   batchAnswers = { columns, rows: records.map((r, i) => batchRow(r, predictions[i])) };
   const shown = ["material", "dimensionality", "spacer", "n_layers", "threshold_uj_cm2", "lower_uj_cm2", "upper_uj_cm2",
-    "in_domain", ...(anchored ? ["anchored_threshold_uj_cm2"] : []), "warnings", "nearest_record"];
+    "in_domain", ...(anchored ? ["anchored_threshold_uj_cm2"] : []), "nearest_summary", "warnings"];
   const names = { threshold_uj_cm2: `predicted (${UNIT})`, lower_uj_cm2: "90 % low", upper_uj_cm2: "90 % high",
     anchored_threshold_uj_cm2: `anchored (${UNIT})`, n_layers: "n", in_domain: "in domain",
-    nearest_record: "nearest published record" };
+    nearest_summary: `nearest published record (${UNIT})` };
   const table = el("table", { id: "batch-results" });
   const head = el("tr", {}, el("th", { scope: "col", text: "#" }));
   for (const c of shown) head.append(el("th", { scope: "col", text: names[c] || c }));
@@ -586,7 +590,7 @@ function showBatch(records, predictions, anchored) {
     for (const c of shown) {
       const v = row[c];
       const text = typeof v === "number" ? fmt(v) : typeof v === "boolean" ? (v ? "yes" : "no") : v ?? "";
-      tr.append(el("td", { class: typeof v === "number" ? "num" : null, text }));
+      tr.append(el("td", { class: typeof v === "number" ? "num" : c, text }));
     }
     body.append(tr);
   });
@@ -595,7 +599,9 @@ function showBatch(records, predictions, anchored) {
   document.getElementById("batch-summary").textContent =
     `${predictions.length} answers${out ? `, ${out} out of domain (highlighted)` : ""}. Thresholds in ${UNIT}, 90 % intervals.`;
   document.getElementById("batch-table").replaceChildren(table);
-  document.getElementById("batch-answer").hidden = false;
+  const section = document.getElementById("batch-answer");
+  section.hidden = false;
+  section.scrollIntoView({ block: "start" });
 }
 
 function csvCell(value) {
