@@ -63,5 +63,7 @@ def load_champion() -> tuple[ThresholdPredictor, Champion]:
     quiet()
     mlflow.set_tracking_uri(config.tracking_uri())
     current = champion()
-    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}/{current.version}")
+    # suppress_warnings skips comparing the model's pip requirements with every installed distribution: ~2 s of a
+    # server's start-up, for a warning the lock file makes moot (docs/performance.md, "Start-up")
+    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}/{current.version}", suppress_warnings=True)
     return model.unwrap_python_model(), current

@@ -8,11 +8,16 @@ A subclass says which record fields it reads (``fields``), turns one set of thos
 
 A family whose inputs are mostly distinct per record (pump wavelength, temperature) overrides ``featurize_frame`` with
 array code; its output must equal ``featurize`` row by row (the contract test checks this).
+
+Two paths, equal by test (tests/features/test_fast_path.py): a DataFrame (training, screening) goes through
+``featurize_frame``; a list of records (a request: usually one record) goes through ``featurize_rows``, plain Python
+with a bounded cache of each family's answer per distinct input, because building a DataFrame and factorising its
+columns costs ~10 ms, a hundred times the descriptors themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -63,6 +68,57 @@ def as_record_frame(records: pd.DataFrame | Sequence[dict]) -> pd.DataFrame:
     return frame
 
 
+class RecordRows(list):
+    """Records normalised by ``record_rows``: one dict per record with every featurizer field."""
+
+
+def _normalised(field: str, value: object) -> object:
+    if field in NUMERIC_FIELDS:
+        return np.nan if _missing(value) else float(value)
+    return "" if _missing(value) else str(value).strip()
+
+
+def record_rows(records: Sequence[Mapping[str, object]]) -> RecordRows:
+    """Records as dicts with every featurizer field, normalised as ``as_record_frame`` normalises its columns (text
+    as ``str``, "" when absent; numbers as float, NaN when absent); other keys are kept unchanged."""
+    if isinstance(records, RecordRows):
+        return records
+    return RecordRows(
+        {
+            **record,
+            **{field: _normalised(field, record.get(field, default)) for field, default in RECORD_DEFAULTS.items()},
+        }
+        for record in records
+    )
+
+
+def distinct_records(records: Sequence[Mapping[str, object]]) -> tuple[RecordRows, np.ndarray, list[int]]:
+    """``(unique, codes, first)``: the distinct records by their featurizer fields (normalised as ``record_rows``),
+    each record's index into them, and the first record holding each. Requests repeat a material under many
+    conditions, or one record many times: the rest is done once per distinct record."""
+    index: dict[tuple, int] = {}
+    codes = np.empty(len(records), dtype=np.intp)
+    first: list[int] = []
+    for i, record in enumerate(records):
+        key = tuple(
+            None if _missing(v) else (float(v) if f in NUMERIC_FIELDS else str(v).strip())
+            for f, v in ((f, record.get(f)) for f in RECORD_DEFAULTS)
+        )
+        code = index.get(key)
+        if code is None:
+            code = index[key] = len(first)
+            first.append(i)
+        codes[i] = code
+    return RecordRows(dict(zip(RECORD_DEFAULTS, _values(key), strict=True)) for key in index), codes, first
+
+
+def _values(key: tuple) -> list[object]:
+    return [
+        (np.nan if v is None else v) if f in NUMERIC_FIELDS else (v or "")
+        for f, v in zip(RECORD_DEFAULTS, key, strict=True)
+    ]
+
+
 def distinct_rows(frame: pd.DataFrame, fields: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """``(codes, first)``: each row's index into the distinct combinations of ``fields``, numbered in order of first
     appearance, and the row where each combination first appears. NaN counts as one value."""
@@ -93,6 +149,15 @@ def featurize_distinct(
     return rows[codes]
 
 
+#: Distinct inputs each descriptor remembers on the row path (a few hundred materials × conditions in practice).
+ROW_CACHE_SIZE = 8192
+
+
+def _key(row: Mapping[str, object], fields: Sequence[str]) -> tuple:
+    # NaN never equals itself, so it would miss the cache every time: None stands for a missing number
+    return tuple(None if isinstance(v, float) and v != v else v for v in (row[f] for f in fields))
+
+
 class Descriptor(TransformerMixin, BaseEstimator):
     """Base of every descriptor family. Subclasses set ``fields`` and implement ``featurize``."""
 
@@ -113,7 +178,37 @@ class Descriptor(TransformerMixin, BaseEstimator):
 
     def transform(self, X: pd.DataFrame | Sequence[dict]) -> np.ndarray:
         check_is_fitted(self, "n_features_out_")
-        return self.featurize_frame(as_record_frame(X))
+        if isinstance(X, pd.DataFrame):
+            return self.featurize_frame(as_record_frame(X))
+        return self.featurize_rows(record_rows(X))
+
+    def featurize_rows(self, rows: Sequence[Mapping[str, object]]) -> np.ndarray:
+        """Feature rows of records from ``record_rows``: ``featurize`` once per distinct input, remembered across
+        calls (up to ``ROW_CACHE_SIZE`` inputs); equal to ``featurize_frame`` on the same records."""
+        cache: dict[tuple, tuple[float, ...]] | None = self.__dict__.get("_row_cache")
+        if cache is None:
+            cache = self.__dict__["_row_cache"] = {}
+        width = self.__dict__.get("n_features_out_") or len(self.feature_labels())
+        out = np.empty((len(rows), width), dtype="float64")
+        for i, row in enumerate(rows):
+            key = _key(row, self.fields)
+            values = cache.get(key)
+            if values is None:
+                try:
+                    values = tuple(self.featurize(*key))
+                except AsepredError as error:
+                    error.row = i
+                    raise
+                if len(cache) >= ROW_CACHE_SIZE:
+                    cache.clear()
+                cache[key] = values
+            out[i] = values
+        return out
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_row_cache", None)  # a cache is not part of the fitted model
+        return state
 
     def featurize_frame(self, frame: pd.DataFrame) -> np.ndarray:
         """Feature rows of a frame from ``as_record_frame``: ``featurize`` once per distinct combination of

@@ -13,7 +13,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from asepred.features.base import Descriptor, as_record_frame
+from asepred.core.errors import AsepredError
+from asepred.features.base import Descriptor, as_record_frame, distinct_records
 from asepred.features.ligand import LigandDescriptor
 from asepred.features.optics import OpticsDescriptor
 from asepred.features.processing import ProcessingDescriptor
@@ -44,9 +45,18 @@ class RecordFeaturizer(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: pd.DataFrame | Sequence[dict]) -> np.ndarray:
+        """A DataFrame is featurized column-wise (``featurize_frame``); a list of records row by row with each
+        family's cache (``featurize_rows``), the fast path for requests. Both give the same numbers."""
         check_is_fitted(self, "descriptors_")
-        frame = as_record_frame(X)
-        return np.hstack([d.transform(frame) for d in self.descriptors_])
+        if isinstance(X, pd.DataFrame):
+            frame = as_record_frame(X)
+            return np.hstack([d.featurize_frame(frame) for d in self.descriptors_])
+        unique, codes, first = distinct_records(X)
+        try:
+            return np.hstack([d.featurize_rows(unique) for d in self.descriptors_])[codes]
+        except AsepredError as error:
+            error.row = first[error.row]
+            raise
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "feature_names_out_")

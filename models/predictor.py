@@ -17,7 +17,8 @@ from sklearn.base import RegressorMixin
 from sklearn.dummy import DummyRegressor
 from sklearn.pipeline import Pipeline
 
-from asepred.features.base import as_record_frame
+from asepred.core.errors import AsepredError
+from asepred.features.base import as_record_frame, distinct_records
 from asepred.features.featurizer import RecordFeaturizer
 from asepred.features.ligand import canonical_cation, record_spacer
 from asepred.features.sites import layering_warnings
@@ -94,12 +95,32 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
     ) -> pd.DataFrame:
         """One row per record: log10 and µJ cm⁻² with interval, domain flag and warnings; with ``reference`` (a
         record plus its measured ``threshold_uj_cm2``) also the ``ANCHORED_COLUMNS``."""
-        frame = as_record_frame(records)
-        features = self.featurizer.transform(frame)
+        if isinstance(records, pd.DataFrame) or reference is not None:
+            frame = as_record_frame(records)
+            return self._predict_table(frame, frame, reference)
+        # A list of records (a request) takes the featurizer's row path, once per distinct record, and never builds
+        # a DataFrame of the input: that cost ten times the rest of a one-record prediction (docs/performance.md).
+        unique, codes, first = distinct_records(records)
+        try:
+            table = self._predict_table(unique, None, None)
+        except AsepredError as error:
+            if getattr(error, "row", None) is not None:
+                error.row = first[error.row]
+            raise
+        return table if len(unique) == len(codes) else table.iloc[codes].reset_index(drop=True)
+
+    def _predict_table(
+        self,
+        rows: pd.DataFrame | Sequence[Mapping[str, object]],
+        frame: pd.DataFrame | None,
+        reference: Mapping[str, object] | None,
+    ) -> pd.DataFrame:
+        features = self.featurizer.transform(rows)
+        fields = ("material", "dimensionality", "spacer", "n_layers")
+        columns = frame if frame is not None else {c: [r[c] for r in rows] for c in fields}
         log10 = np.asarray(self.regressor.predict(features), dtype=float)
-        reasons, notes = self.domain.check(features, canonical_spacers(frame))
-        columns = ("material", "dimensionality", "spacer", "n_layers")
-        layering = [layering_warnings(*fields) for fields in zip(*(frame[c] for c in columns), strict=True)]
+        reasons, notes = self.domain.check(features, canonical_spacers(columns))
+        layering = [layering_warnings(*values) for values in zip(*(columns[c] for c in fields), strict=True)]
         table = pd.DataFrame(
             {
                 "log10_threshold": log10,

@@ -51,7 +51,7 @@ def predict(
     """The answer to ``POST /predict`` (an ``AsepredError`` carries the offending row in ``row``)."""
     rows = _records(records)
     table = predictor.predict_records(rows, reference=_reference(reference))
-    cited = predictor.evidence(rows, evidence)
+    cited = predictor.evidence(rows, evidence) if evidence > 0 else [[] for _ in rows]
     anchored = reference is not None
     predictions = []
     for i, row in enumerate(table.itertuples(index=False)):
