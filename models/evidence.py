@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from asepred.data.records import SEED_REVIEW_DOI
+from asepred.features.base import RecordRows, as_record_frame
 from asepred.features.ligand import canonical_cation, record_spacer
 from asepred.features.sites import parsed
 
@@ -63,6 +65,14 @@ def _words(site: Mapping[str, float]) -> str:
     return "/".join(k for k, _ in sorted(site.items(), key=lambda kv: -kv[1])) if site else "none"
 
 
+#: Normalised records: a frame from ``as_record_frame`` (batches) or rows from ``record_rows`` (requests).
+Records = pd.DataFrame | RecordRows
+
+
+def _column(records: Records, name: str) -> list:
+    return records[name].tolist() if isinstance(records, pd.DataFrame) else [r[name] for r in records]
+
+
 @dataclass(frozen=True)
 class _Keys:
     """What the distance reads, per record, as arrays (one row per record)."""
@@ -78,32 +88,51 @@ class _Keys:
     words: list[dict[str, str]]
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> _Keys:
+    def of(cls, records: Records) -> _Keys:
+        """Keys of normalised records: a frame from ``as_record_frame`` or rows from ``record_rows``."""
         x, b, a, spacers, n_layers, words = [], [], [], [], [], []
-        for material, spacer, n in zip(frame["material"], frame["spacer"], frame["n_layers"], strict=True):
-            phase = parsed(material).emitter
-            cation = record_spacer(str(spacer or ""), material)
-            x.append(_fractions(phase.x_site, X_IONS))
-            b.append(_fractions(phase.b_site, B_IONS))
-            a.append(_fractions(phase.a_site, A_IONS))
+        columns = (_column(records, c) for c in ("material", "spacer", "n_layers"))
+        for material, spacer, n in zip(*columns, strict=True):
+            sites = _site_keys(material)
+            cation = record_spacer(spacer or "", material)
+            x.append(sites.x)
+            b.append(sites.b)
+            a.append(sites.a)
             spacers.append(canonical_cation(cation) if cation else "")
-            n = float(n) if n not in ("", None) and n == n else float(phase.n_layers or np.nan)
-            n_layers.append(n)
-            words.append(
-                {"halide": _words(phase.x_site), "b_site": _words(phase.b_site), "a_site": _words(phase.a_site)}
-                | {"spacer": cation}
-            )
+            n_layers.append(float(n) if n == n and n not in ("", None) else sites.n_layers)
+            words.append({**sites.words, "spacer": cation})
         return cls(
-            x=np.array(x, dtype=float).reshape(len(frame), -1),
-            b=np.array(b, dtype=float).reshape(len(frame), -1),
-            a=np.array(a, dtype=float).reshape(len(frame), -1),
-            dimensionality=frame["dimensionality"].astype(str).to_numpy(),
+            x=np.array(x, dtype=float).reshape(len(records), -1),
+            b=np.array(b, dtype=float).reshape(len(records), -1),
+            a=np.array(a, dtype=float).reshape(len(records), -1),
+            dimensionality=np.array(_column(records, "dimensionality"), dtype=object),
             spacer=np.array(spacers, dtype=object),
             n_layers=np.array(n_layers, dtype=float),
-            strategy=frame["strategy"].fillna("").astype(str).to_numpy(),
-            pump_pulse=frame["pump_pulse"].fillna("").astype(str).to_numpy(),
+            strategy=np.array(_column(records, "strategy"), dtype=object),
+            pump_pulse=np.array(_column(records, "pump_pulse"), dtype=object),
             words=words,
         )
+
+
+@dataclass(frozen=True)
+class _SiteKeys:
+    x: list[float]
+    b: list[float]
+    a: list[float]
+    n_layers: float
+    words: dict[str, str]
+
+
+@lru_cache(maxsize=4096)
+def _site_keys(material: str) -> _SiteKeys:
+    phase = parsed(material).emitter
+    return _SiteKeys(
+        x=_fractions(phase.x_site, X_IONS),
+        b=_fractions(phase.b_site, B_IONS),
+        a=_fractions(phase.a_site, A_IONS),
+        n_layers=float(phase.n_layers or np.nan),
+        words={"halide": _words(phase.x_site), "b_site": _words(phase.b_site), "a_site": _words(phase.a_site)},
+    )
 
 
 def _l1(query: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -144,16 +173,19 @@ class EvidenceIndex(BaseEstimator):
         keep = (table["threshold_uj_cm2"] != "").to_numpy()
         lab_flags = np.asarray(lab if lab is not None else np.zeros(len(table), bool), dtype=bool)[keep]
         table = table[keep].reset_index(drop=True)
-        self.keys_ = _Keys.of(table.assign(n_layers=pd.to_numeric(table["n_layers"], errors="coerce")))
+        self.keys_ = _Keys.of(as_record_frame(table))
         self.lab_ = lab_flags
         self.lasing_ = (table["measurement"] != "ASE").to_numpy()
         self.payload_ = [_payload(row, is_lab) for row, is_lab in zip(table.to_dict("records"), lab_flags, strict=True)]
         return self
 
-    def distances(self, frame: pd.DataFrame) -> np.ndarray:
-        """``(n_requests, n_records)`` distances of normalised request records (``as_record_frame``)."""
+    def distances(self, records: Records) -> np.ndarray:
+        """``(n_requests, n_records)`` distances of normalised request records."""
+        return self._distances(_Keys.of(records))
+
+    def _distances(self, q: _Keys) -> np.ndarray:
         check_is_fitted(self, "keys_")
-        q, i = _Keys.of(frame), self.keys_
+        i = self.keys_
         terms = {
             "halide": _l1(q.x, i.x),
             "b_site": _l1(q.b, i.b),
@@ -163,20 +195,20 @@ class EvidenceIndex(BaseEstimator):
             "n_layers": _n_term(q.n_layers, i.n_layers),
             "strategy": (q.strategy[:, None] != i.strategy[None, :]).astype(float),
             "pump_pulse": (q.pump_pulse[:, None] != i.pump_pulse[None, :]).astype(float),
-            "measurement": np.broadcast_to(self.lasing_[None, :].astype(float), (len(frame), len(self.lasing_))),
+            "measurement": self.lasing_[None, :].astype(float),
         }
         return sum(WEIGHTS[name] * term for name, term in terms.items())
 
-    def nearest(self, frame: pd.DataFrame, k: int) -> list[list[dict]]:
+    def nearest(self, records: Records, k: int) -> list[list[dict]]:
         """The ``k`` nearest records of each request, nearest first (a lab record first among equals)."""
         if k <= 0 or not len(self.payload_):
-            return [[] for _ in range(len(frame))]
-        distance = self.distances(frame)
-        queries = _Keys.of(frame)
+            return [[] for _ in range(len(records))]
+        queries = _Keys.of(records)
+        distance = self._distances(queries)
         # lexsort: last key is primary: distance (rounded so float noise does not split ties), then lab first
         tie_break = ~self.lab_
         answers = []
-        for r in range(len(frame)):
+        for r in range(len(records)):
             order = np.lexsort((tie_break, np.round(distance[r], 9)))[:k]
             answers.append(
                 [

@@ -7,6 +7,7 @@ the cell-mean baseline. A constant model has no contributions; its note points a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -115,9 +116,9 @@ def contributions(regressor: RegressorMixin, X: np.ndarray) -> tuple[np.ndarray,
     raise TypeError(f"no exact explanation for {type(regressor).__name__}")
 
 
-def explain(predictor: ThresholdPredictor, frame: pd.DataFrame) -> list[dict]:
+def explain(predictor: ThresholdPredictor, records: pd.DataFrame | Sequence[dict]) -> list[dict]:
     """Per record: ``{base_log10, log10_threshold, contributions: [{feature, value, contribution}], note}``."""
-    X = predictor.featurizer.transform(frame)
+    X = predictor.featurizer.transform(records)
     regressor = predictor.regressor
     names = [str(n) for n in predictor.featurizer.get_feature_names_out()]
     base, terms, method = contributions(regressor, X)

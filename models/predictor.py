@@ -18,7 +18,7 @@ from sklearn.dummy import DummyRegressor
 from sklearn.pipeline import Pipeline
 
 from asepred.core.errors import AsepredError
-from asepred.features.base import as_record_frame, distinct_records
+from asepred.features.base import as_record_frame, distinct_records, record_rows
 from asepred.features.featurizer import RecordFeaturizer
 from asepred.features.ligand import canonical_cation, record_spacer
 from asepred.features.sites import layering_warnings
@@ -146,16 +146,16 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
 
     def evidence(self, records: pd.DataFrame | Sequence[dict], k: int) -> list[list[dict]]:
         """The ``k`` nearest curated/lab records of each record, nearest first (empty lists without an index)."""
-        frame = as_record_frame(records)
+        rows = as_record_frame(records) if isinstance(records, pd.DataFrame) else record_rows(records)
         if k <= 0 or self.evidence_index is None:
-            return [[] for _ in range(len(frame))]
-        return self.evidence_index.nearest(frame, k)
+            return [[] for _ in range(len(rows))]
+        return self.evidence_index.nearest(rows, k)
 
     def explain(self, records: pd.DataFrame | Sequence[dict]) -> list[dict]:
         """Per record ``{base_log10, log10_threshold, contributions: [{feature, value, contribution}], note}``."""
         from asepred.models.explain import explain
 
-        return explain(self, as_record_frame(records))
+        return explain(self, records)
 
     def predict(self, context: object, model_input: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
         return self.predict_records(model_input)
