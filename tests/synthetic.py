@@ -80,3 +80,29 @@ def write_lab_table(
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+#: Candidates of the synthetic training: the median baseline against two gradient-boosted models (no ridge: the
+#: learning check is about the boosted branch).
+CANDIDATES = ("median", "xgboost", "lightgbm")
+_TRAINED: dict[str, tuple[Path, object]] = {}
+
+
+def trained_store(root: Path) -> tuple[Path, object]:
+    """A project folder under ``root`` with a champion trained on the synthetic table, and the training ``Outcome``;
+    trained once per test session (the learning check and the screening tests share it)."""
+    import pytest
+
+    from asepred.training.settings import Settings
+    from asepred.training.train import train
+    from tests.conftest import _isolate
+
+    if "store" not in _TRAINED:
+        home = root / "synthetic-store"
+        home.mkdir(parents=True)
+        table = write_lab_table(home / "synthetic_lab.csv")
+        with pytest.MonkeyPatch.context() as mp:
+            _isolate(home, mp)
+            outcome = train(Settings(data=[str(table)], bundled=False, candidates=CANDIDATES, seeds=(0,), n_trials=0))
+        _TRAINED["store"] = (home, outcome)
+    return _TRAINED["store"]
