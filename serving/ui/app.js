@@ -389,23 +389,28 @@ function drawExplanation(explanation) {
     holder.append(el("p", { class: "note", id: "explanation-note", text: explanation.note }));
     return;
   }
-  const width = 720, left = 250, right = 70, barH = 22, pad = 8;
+  const width = 720, left = 310, valueX = 712, barH = 22, pad = 8;
   const height = pad * 2 + top.length * barH + 20;
   const span = Math.max(...top.map((c) => Math.abs(c.contribution)), 1e-9);
-  const zero = left + (width - left - right) / 2;
-  const scale = (width - left - right) / 2 / span;
+  const half = (valueX - 60 - left) / 2;
+  const zero = left + half;
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", id: "explanation-svg",
     "aria-label": "Largest contributions to log10 threshold, decades" });
   top.forEach((c, i) => {
     const y = pad + i * barH;
-    const w = Math.abs(c.contribution) * scale;
+    const w = (Math.abs(c.contribution) / span) * half;
     const up = c.contribution > 0;
     const value = c.value === null || c.value === undefined ? "" : ` = ${fmt(c.value)}`;
-    chart.append(svg("text", { x: left - 10, y: y + barH / 2 + 4, "text-anchor": "end", class: "row-label" }, `${c.feature}${value}`));
-    chart.append(svg("rect", { x: up ? zero : zero - w, y: y + 3, width: Math.max(w, 1), height: barH - 6,
+    const label = `${c.feature}${value}`;
+    const g = svg("g", { class: "contribution" });
+    g.append(svg("title", {}, `${label}: ${up ? "+" : "−"}${fmt(Math.abs(c.contribution))} decades`));
+    g.append(svg("text", { x: left - 10, y: y + barH / 2 + 4, "text-anchor": "end", class: "row-label" },
+      label.length > 46 ? `${label.slice(0, 45)}…` : label));
+    g.append(svg("rect", { x: up ? zero : zero - w, y: y + 3, width: Math.max(w, 1), height: barH - 6,
       class: up ? "bar up" : "bar down" }));
-    chart.append(svg("text", { x: up ? zero + w + 4 : zero - w - 4, y: y + barH / 2 + 4, class: "tick",
-      "text-anchor": up ? "start" : "end" }, `${up ? "+" : "−"}${fmt(Math.abs(c.contribution))}`));
+    g.append(svg("text", { x: valueX, y: y + barH / 2 + 4, class: "tick", "text-anchor": "end" },
+      `${up ? "+" : "−"}${fmt(Math.abs(c.contribution))}`));
+    chart.append(g);
   });
   const axisY = pad + top.length * barH + 2;
   chart.append(svg("line", { x1: zero, x2: zero, y1: pad - 2, y2: axisY, class: "axis" }));
@@ -413,7 +418,9 @@ function drawExplanation(explanation) {
     "decades: + raises the threshold, − lowers it"));
   holder.append(chart);
   holder.append(el("p", { class: "note", id: "explanation-note",
-    text: `Starting from the typical training record (log10 = ${fmt(explanation.base_log10)}), these move the prediction to log10 = ${fmt(explanation.log10_threshold)}. ${explanation.note}` }));
+    text: `The model's average over its training records is ${fmt(10 ** explanation.base_log10)} ${UNIT}; these ` +
+      `contributions${explanation.contributions.length > top.length ? " and smaller ones not shown" : ""} move it to ` +
+      `${fmt(10 ** explanation.log10_threshold)} ${UNIT}. ${explanation.note}` }));
 }
 
 // Quotes are verbatim from the source, which may carry TeX or HTML markup for units: show it as text.

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -48,16 +49,15 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def live_server(trained_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a real ``asepred serve`` (BentoML) on 127.0.0.1, ready, serving the session's champion."""
+@contextmanager
+def serving(home: Path, log_path: Path) -> Iterator[str]:
+    """A real ``asepred serve`` (BentoML) on a free 127.0.0.1 port over the store at ``home``: its URL, once ready."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("live-server") / "serve.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [*ASEPRED, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=trained_store,
-            env=store_env(trained_store),
+            cwd=home,
+            env=store_env(home),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -80,3 +80,10 @@ def live_server(trained_store: Path, tmp_path_factory: pytest.TempPathFactory) -
             yield url
         finally:
             _stop(process)
+
+
+@pytest.fixture(scope="session")
+def live_server(trained_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a real ``asepred serve`` on 127.0.0.1, ready, serving the session's champion."""
+    with serving(trained_store, tmp_path_factory.mktemp("live-server") / "serve.log") as url:
+        yield url

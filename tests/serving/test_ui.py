@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from asepred.core.cli import app
+from tests.conftest import _isolate
+from tests.serving.conftest import serving
 
 pytestmark = pytest.mark.slow
 
@@ -53,19 +56,39 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, live_server: str) -> Iterator[Any]:
-    """A fresh page on /ui, loaded; fails the test on any uncaught JavaScript error."""
+@contextmanager
+def opened(browser: Any, url: str) -> Iterator[Any]:
+    """A fresh page on ``url``/ui, loaded; fails the test on any uncaught JavaScript error."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server}/ui")
+    page.goto(f"{url}/ui")
     page.wait_for_selector("body[data-ready=true]")
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    with opened(browser, live_server) as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def boosted_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server whose champion is not constant (xgboost competes alone), so /explain has contributions."""
+    from asepred.training.settings import Settings
+    from asepred.training.train import train
+
+    home = tmp_path_factory.mktemp("boosted")
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(home, mp)
+        train(Settings(candidates=("xgboost",), seeds=(0,), n_trials=0, learning_curve=False))
+    with serving(home, home / "serve.log") as url:
+        yield url
 
 
 def record_fields(page: Any) -> Any:
@@ -116,12 +139,29 @@ def test_the_form_answers_with_the_prediction_its_interval_and_evidence(page: An
     plotted = [e for e in evidence if e["threshold_uj_cm2"]]
     assert page.locator("#axis-svg g.evidence circle").count() == len(plotted)
 
-    explanation = page.locator("#explanation")
-    assert explanation.locator("#explanation-svg").count() == 1 or page.locator("#explanation-note").inner_text()
+    assert page.locator("#explanation-note").inner_text()  # the session's champion is constant: its note, no bars
 
     card = page.locator("#model-card")
     assert "ase-threshold version" in card.inner_text()
     assert "decades" in page.locator("#meaning").inner_text()
+
+
+def test_the_largest_contributions_of_a_boosted_model_are_a_bar_chart(browser: Any, boosted_server: str) -> None:
+    with opened(browser, boosted_server) as page:
+        fill_quasi_2d(page)
+        with page.expect_response(lambda r: r.url.endswith("/explain")) as why:
+            submit_and_read(page)
+        explanation = why.value.json()["explanations"][0]
+        contributions = explanation["contributions"]
+        assert contributions, "a boosted model explains itself with contributions"
+        bars = page.locator("#explanation-svg g.contribution")
+        bars.first.wait_for()
+        assert bars.count() == min(8, len(contributions))
+        for i, c in enumerate(contributions[: bars.count()]):
+            bar = bars.nth(i)
+            assert c["feature"] in bar.locator("title").text_content()
+            assert bar.locator("rect.bar.up" if c["contribution"] > 0 else "rect.bar.down").count() == 1
+        assert "move it to" in page.locator("#explanation-note").inner_text()
 
 
 def test_a_reference_sample_adds_the_anchored_answer(page: Any) -> None:
