@@ -1,5 +1,10 @@
 """The BentoML service: loads ``models:/ase-threshold@champion`` once at start-up and answers ``POST /predict``,
-``POST /explain`` and ``GET /model``."""
+``POST /explain`` and ``GET /model``; ``/readyz`` answers 200 only once the model is loaded.
+
+The module imports only what the schemas need: ``bentoml serve`` imports it once in its supervising process, which
+never predicts, and the model and its libraries load in the worker (``__init__``). Request bodies over
+``MAX_BODY_BYTES`` are refused with 413 before they are read (``serving/body_limit.py``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,11 @@ from typing import Annotated
 
 import bentoml
 from bentoml.exceptions import InvalidArgument
-from pydantic import Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from asepred.core.errors import AsepredError
-from asepred.core.registry import load_champion
-from asepred.serving import answers
+from asepred.serving.body_limit import BodyLimit
+from asepred.serving.lifecycle import in_bentoml_worker, signal_on_parent_death, watch_parent
 from asepred.serving.schemas import (
     DEFAULT_EVIDENCE,
     MAX_EVIDENCE,
@@ -61,8 +66,24 @@ def _record_error(error: AsepredError) -> RecordError:
     return RecordError(f"{where}{error}")
 
 
+#: Largest request body: MAX_RECORDS records of a few hundred bytes each, with room to spare.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
 Records = Annotated[list[PredictionRecord], Field(min_length=1, max_length=MAX_RECORDS)]
 EvidenceCount = Annotated[int, Field(ge=0, le=MAX_EVIDENCE, description="Nearest published records per prediction.")]
+
+
+class RecordsRequest(bentoml.IODescriptor):
+    """The body of ``POST /predict`` and ``POST /explain``: a field it does not know is an error (400 naming it),
+    not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    records: Records = Field(description="1 to 10,000 records to predict, answered in order.")
+    reference: ReferenceSample | None = Field(
+        None, description="A sample the lab measured on the same set-up: anchors the predictions to it."
+    )
+    evidence: EvidenceCount = DEFAULT_EVIDENCE
 
 
 @bentoml.asgi_app(web, path="/")
@@ -72,9 +93,21 @@ class ASEPredictor:
     evidence it rests on and, given a reference sample the lab measured, an anchored answer."""
 
     def __init__(self) -> None:
-        self.predictor, self.champion = load_champion()
+        if in_bentoml_worker():  # a worker whose supervisor dies (even by SIGKILL) stops too
+            signal_on_parent_death()
+            watch_parent()
+        from asepred.core.registry import load_champion
+        from asepred.serving import answers
 
-    @bentoml.api
+        self.answers = answers
+        self.predictor, self.champion = load_champion()
+        self.card = answers.model_card(self.predictor, self.champion)
+
+    def __is_ready__(self) -> bool:
+        """``/readyz``: 200 once the champion is loaded (BentoML asks this after ``__init__``)."""
+        return getattr(self, "card", None) is not None
+
+    @bentoml.api(input_spec=RecordsRequest)
     def predict(
         self,
         records: Records,
@@ -83,11 +116,11 @@ class ASEPredictor:
     ) -> PredictionResponse:
         """Predict the pulsed ASE threshold of each record, in order, with the nearest published records."""
         try:
-            return answers.predict(self.predictor, self.champion, records, reference, evidence)
+            return self.answers.predict(self.predictor, self.champion, records, reference, evidence)
         except AsepredError as error:
             raise _record_error(error) from None
 
-    @bentoml.api
+    @bentoml.api(input_spec=RecordsRequest)
     def explain(
         self,
         records: Records,
@@ -96,11 +129,14 @@ class ASEPredictor:
     ) -> ExplainResponse:
         """Why each prediction is what it is: contributions in decades, largest first, summing to the prediction."""
         try:
-            return answers.explain(self.predictor, self.champion, records)
+            return self.answers.explain(self.predictor, self.champion, records)
         except AsepredError as error:
             raise _record_error(error) from None
 
     @web.get("/model", response_model=ModelCard)
     def model(self) -> ModelCard:
         """The model card: version, data, cross-validated scores beside the best baseline, features, citations."""
-        return answers.model_card(self.predictor, self.champion)
+        return self.card
+
+
+ASEPredictor.add_asgi_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
