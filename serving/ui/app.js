@@ -75,7 +75,7 @@ function buildField(spec, prefix) {
   let input;
   if (spec.type === "select") {
     input = el("select", { id, name: spec.name, "aria-describedby": described });
-    if (!limits.required) input.append(el("option", { value: "", text: spec.empty || "not stated" }));
+    input.append(el("option", { value: "", text: limits.required ? "choose…" : spec.empty || "not stated" }));
     for (const choice of options[spec.choices]) {
       input.append(el("option", { value: choice, text: (spec.labels && spec.labels[choice]) || choice }));
     }
@@ -256,6 +256,7 @@ async function submitSingle() {
   if (!record.material) missing.push(["material", "Enter the formula, e.g. CsPbBr3."]);
   if (!record.dimensionality) missing.push(["dimensionality", "Pick the dimensionality."]);
   if (reference && !reference.material) missing.push(["ref-material", "Enter the reference sample's formula."]);
+  if (reference && !reference.dimensionality) missing.push(["ref-dimensionality", "Pick the reference's dimensionality."]);
   if (reference && reference.threshold_uj_cm2 === undefined) {
     missing.push(["ref-threshold-uj-cm2", `Enter the threshold you measured, ${UNIT}.`]);
   }

@@ -183,6 +183,10 @@ def test_a_reference_sample_adds_the_anchored_answer(page: Any) -> None:
 
 def test_a_bad_formula_shows_its_message_beside_the_formula_field(page: Any) -> None:
     form = record_fields(page)
+    page.get_by_role("button", name="Predict").click()  # nothing filled in: said beside each required field
+    assert "formula" in page.locator("#material-error").inner_text()
+    assert "dimensionality" in page.locator("#dimensionality-error").inner_text()
+
     form.get_by_label("Formula").fill("CsPbXx3")
     form.get_by_label("Dimensionality").select_option("3D film")
     with page.expect_response(lambda r: r.url.endswith("/predict")) as answer:
