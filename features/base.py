@@ -39,6 +39,7 @@ RECORD_DEFAULTS: dict[str, object] = {
     "temperature_k": np.nan,
 }
 NUMERIC_FIELDS = ("n_layers", "pump_wavelength_nm", "pump_photons", "temperature_k")
+_FIELDS = tuple(RECORD_DEFAULTS)
 
 
 _NORMALISED = "asepred_record_frame"
@@ -72,6 +73,10 @@ class RecordRows(list):
     """Records normalised by ``record_rows``: one dict per record with every featurizer field."""
 
 
+class DistinctRecordRows(RecordRows):
+    """``RecordRows`` known to be distinct (from ``distinct_records``): nothing to deduplicate."""
+
+
 def _normalised(field: str, value: object) -> object:
     if field in NUMERIC_FIELDS:
         return np.nan if _missing(value) else float(value)
@@ -96,20 +101,32 @@ def distinct_records(records: Sequence[Mapping[str, object]]) -> tuple[RecordRow
     """``(unique, codes, first)``: the distinct records by their featurizer fields (normalised as ``record_rows``),
     each record's index into them, and the first record holding each. Requests repeat a material under many
     conditions, or one record many times: the rest is done once per distinct record."""
+    if isinstance(records, DistinctRecordRows):
+        return records, np.arange(len(records), dtype=np.intp), list(range(len(records)))
     index: dict[tuple, int] = {}
+    seen: dict[tuple, int] = {}  # the records' own values: most repeats are found here without normalising
     codes = np.empty(len(records), dtype=np.intp)
     first: list[int] = []
     for i, record in enumerate(records):
-        key = tuple(
-            None if _missing(v) else (float(v) if f in NUMERIC_FIELDS else str(v).strip())
-            for f, v in ((f, record.get(f)) for f in RECORD_DEFAULTS)
-        )
-        code = index.get(key)
+        raw = tuple(map(record.get, _FIELDS))
+        try:
+            code = seen.get(raw)
+        except TypeError:  # an unhashable value: normalise it
+            code, raw = None, None
         if code is None:
-            code = index[key] = len(first)
-            first.append(i)
+            key = tuple(
+                None if _missing(v) else (float(v) if f in NUMERIC_FIELDS else str(v).strip())
+                for f, v in zip(_FIELDS, map(record.get, _FIELDS), strict=True)
+            )
+            code = index.get(key)
+            if code is None:
+                code = index[key] = len(first)
+                first.append(i)
+            if raw is not None:
+                seen[raw] = code
         codes[i] = code
-    return RecordRows(dict(zip(RECORD_DEFAULTS, _values(key), strict=True)) for key in index), codes, first
+    unique = DistinctRecordRows(dict(zip(RECORD_DEFAULTS, _values(key), strict=True)) for key in index)
+    return unique, codes, first
 
 
 def _values(key: tuple) -> list[object]:

@@ -34,7 +34,8 @@ def model_info(current: Champion) -> ModelInfo:
 
 
 def _records(records: list[PredictionRecord]) -> list[dict]:
-    return [r.model_dump() for r in records]
+    # a record's field values as they are (``model_dump`` without its per-record cost); read, never written
+    return [vars(r) for r in records]
 
 
 def _reference(reference: ReferenceSample | None) -> dict | None:
@@ -53,27 +54,38 @@ def predict(
     table = predictor.predict_records(rows, reference=_reference(reference))
     cited = predictor.evidence(rows, evidence) if evidence > 0 else [[] for _ in rows]
     anchored = reference is not None
+    # Records that repeat get one Prediction object, built once: a 1,000-record request of a few materials would
+    # otherwise spend most of its time building identical objects (docs/performance.md).
+    built: dict[tuple, Prediction] = {}
     predictions = []
     for i, row in enumerate(table.itertuples(index=False)):
-        predictions.append(
-            Prediction(
-                threshold_uj_cm2=significant(row.threshold_uj_cm2),
-                log10_threshold=round(row.log10_threshold, 3),
-                interval_uj_cm2=(significant(row.lower_uj_cm2), significant(row.upper_uj_cm2)),
-                in_domain=bool(row.in_domain),
-                warnings=list(row.warnings),
-                anchored=Anchored(
-                    threshold_uj_cm2=significant(row.anchored_threshold_uj_cm2),
-                    log10_threshold=round(row.anchored_log10_threshold, 3),
-                    interval_uj_cm2=(significant(row.anchored_lower_uj_cm2), significant(row.anchored_upper_uj_cm2)),
-                    ratio=significant(row.anchored_ratio),
-                )
-                if anchored
-                else None,
-                evidence=[Evidence(**e) for e in cited[i]],
-            )
-        )
+        # log10 and the warnings list fix the rest (interval, domain flag); repeats share their warnings object
+        key = (row.log10_threshold, id(row.warnings), *row[6:])
+        prediction = built.get(key)
+        if prediction is None:
+            prediction = built[key] = _prediction(row, anchored)
+        if cited[i]:
+            prediction = prediction.model_copy(update={"evidence": [Evidence(**e) for e in cited[i]]})
+        predictions.append(prediction)
     return PredictionResponse(model=model_info(current), predictions=predictions)
+
+
+def _prediction(row: tuple, anchored: bool) -> Prediction:
+    return Prediction(
+        threshold_uj_cm2=significant(row.threshold_uj_cm2),
+        log10_threshold=round(row.log10_threshold, 3),
+        interval_uj_cm2=(significant(row.lower_uj_cm2), significant(row.upper_uj_cm2)),
+        in_domain=bool(row.in_domain),
+        warnings=list(row.warnings),
+        anchored=Anchored(
+            threshold_uj_cm2=significant(row.anchored_threshold_uj_cm2),
+            log10_threshold=round(row.anchored_log10_threshold, 3),
+            interval_uj_cm2=(significant(row.anchored_lower_uj_cm2), significant(row.anchored_upper_uj_cm2)),
+            ratio=significant(row.anchored_ratio),
+        )
+        if anchored
+        else None,
+    )
 
 
 def explain(predictor: ThresholdPredictor, current: Champion, records: list[PredictionRecord]) -> ExplainResponse:
