@@ -136,21 +136,27 @@ def predict_isolating(
     return pd.concat(done).sort_values("candidate_id", kind="stable")
 
 
+def _dictionary(values: pd.Series) -> pa.DictionaryArray:
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    labels = pa.array([str(u) for u in uniques], type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), labels)
+
+
 def arrow_table(scored: pd.DataFrame) -> pa.Table:
-    """A partition's predictions as Arrow: low-cardinality text dictionary-encoded, warnings as list<string>."""
+    """A partition's predictions as Arrow: text dictionary-encoded, warnings as list<string>, numbers as float64."""
     columns = {}
     for name in scored.columns:
         values = scored[name]
         if name == "warnings":
-            columns[name] = pa.array([list(w) for w in values], type=pa.list_(pa.string()))
+            columns[name] = pa.array(values.tolist(), type=pa.list_(pa.string()))
         elif name == "in_domain":
             columns[name] = pa.array(values.to_numpy(dtype=bool))
-        elif name in ("candidate_id",):
+        elif name == "candidate_id":
             columns[name] = pa.array(values.to_numpy(dtype=np.int64))
         elif values.dtype.kind in "fi":
             columns[name] = pa.array(values.to_numpy(dtype=np.float64))
         else:
-            columns[name] = pa.array(values.astype(str).tolist(), type=pa.string()).dictionary_encode()
+            columns[name] = _dictionary(values)
     return pa.table(columns)
 
 
@@ -199,6 +205,26 @@ def run_in_process(
     return _collect(results, len(ranges), on_partition)
 
 
+def _import_predictor() -> str:
+    import asepred.models.predictor  # noqa: F401  (the heavy imports, done while the cluster starts)
+
+    return "ok"
+
+
+def _ready(client: object, where: str) -> object:
+    """Workers present and able to unpickle the model (asepred installed): a clear error otherwise."""
+    try:
+        client.wait_for_workers(1, timeout=60)
+        client.run(_import_predictor)
+    except (OSError, TimeoutError) as exc:
+        raise ScreeningError(f"no Dask worker joined {where} within 60 s: {exc}", field="scheduler") from None
+    except ImportError as exc:
+        raise ScreeningError(
+            f"the workers of {where} cannot import asepred ({exc}): install it there", field="scheduler"
+        ) from None
+    return client
+
+
 @contextmanager
 def dask_client(
     scheduler: str | None, n_workers: int | None = None, memory_limit: str = DEFAULT_MEMORY_LIMIT
@@ -215,7 +241,7 @@ def dask_client(
         except (OSError, TimeoutError) as exc:
             raise ScreeningError(f"cannot reach a Dask scheduler at {scheduler}: {exc}", field="scheduler") from None
         with client:
-            yield client
+            yield _ready(client, scheduler)
         return
     with (
         LocalCluster(
@@ -229,7 +255,7 @@ def dask_client(
         ) as cluster,
         Client(cluster) as client,
     ):
-        yield client
+        yield _ready(client, "the local cluster")
 
 
 def run_on_dask(
@@ -247,7 +273,6 @@ def run_on_dask(
 
     from distributed import as_completed
 
-    client.wait_for_workers(1, timeout=60)
     model = client.scatter(SharedModel(predictor, key), broadcast=True, hash=False)
     # a small space still gets a few partitions per worker, so every worker has work
     n_workers = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))

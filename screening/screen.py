@@ -58,6 +58,11 @@ def run(
     else:
         with job.dask_client(scheduler, workers, memory_limit) as client:
             result = job.run_on_dask(client, grid, predictor, model, **options)
+    return assemble(result, predictor, model, time.perf_counter() - started)
+
+
+def assemble(result: job.JobResult, predictor: object, model: str, seconds: float) -> Screening:
+    """The partitions' tables joined and ranked into tie groups by the predictor's resolvable difference."""
     resolvable = float(predictor.resolvable_decades())
     ranked = rank(pa.concat_tables(result.tables), resolvable) if result.tables else None
     return Screening(
@@ -68,7 +73,7 @@ def run(
         model,
         result.loads_by_process,
         result.n_partitions,
-        time.perf_counter() - started,
+        seconds,
     )
 
 
