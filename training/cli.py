@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from asepred.core import config
@@ -29,13 +30,15 @@ def _fmt(value: object, digits: int = 3) -> str:
 
 
 TWO_DIGITS = {"cv_spearman", "cv_r2", "coverage_90"}
+MODE_LABELS = {"absolute": "abs", "anchored": "anch"}
 
 
 def print_board(rows: list[dict], title: str) -> None:
-    table = Table(title=title)
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0))  # fits 80 columns
     columns = {
+        "mode": "mode",
         "model": "model",
-        "is_baseline": "baseline",
+        "is_baseline": "base",
         "cv_mae": "MAE",
         "cv_mae_ci": "MAE 95% CI",
         "cv_rmse": "RMSE",
@@ -45,14 +48,19 @@ def print_board(rows: list[dict], title: str) -> None:
     }
     for key, header in columns.items():
         table.add_column(
-            header, justify="left" if key == "model" else "right", min_width=11 if key == "cv_mae_ci" else None
+            header,
+            justify="left" if key in {"mode", "model"} else "right",
+            min_width=11 if key == "cv_mae_ci" else None,
         )
     for row in rows:
-        table.add_row(*(_fmt(row.get(key), 2 if key in TWO_DIGITS else 3) for key in columns))
+        cells = {key: _fmt(row.get(key, "absolute"), 2 if key in TWO_DIGITS else 3) for key in columns}
+        cells["mode"] = MODE_LABELS.get(cells["mode"], cells["mode"])
+        table.add_row(*cells.values())
     out.print(table)
     out.print(
         "Leave-publication-out scores in decades of µJ cm⁻² (mean over repeats); the CI is a 95 % bootstrap over "
-        "publications; cover90: share of held-out records inside their 90 % interval."
+        "publications; cover90: share of held-out records inside their 90 % interval. abs: the threshold itself; "
+        "anch: log10(record / reference) over pairs of records measured on one set-up (a publication or a lab)."
     )
 
 
@@ -64,7 +72,7 @@ def run_training(settings: Settings, *, as_json: bool = False) -> None:
         outcome = train(settings)
     except AsepredError as error:
         raise fail(error) from None
-    rows = outcome.leaderboard.to_dict(orient="records")
+    rows = outcome.leaderboard.to_dict(orient="records") + outcome.anchored.to_dict(orient="records")
     if as_json:
         out.print_json(
             data={

@@ -16,7 +16,8 @@ def _num(metrics: dict, key: str) -> float | None:
 
 
 def leaderboard(experiment: str, run_id: str | None = None) -> list[dict]:
-    """Child runs of ``run_id`` (default: the latest finished ``train`` run), best CV MAE first."""
+    """Child runs of ``run_id`` (default: the latest finished ``train`` run): absolute candidates, then anchored
+    ones (``mode``), each best CV MAE first. Runs from before anchored recipes count as absolute."""
     experiment_id = connect(experiment)
     client = MlflowClient()
     if run_id is None:
@@ -37,6 +38,7 @@ def leaderboard(experiment: str, run_id: str | None = None) -> list[dict]:
         m, p = child.data.metrics, child.data.params
         rows.append(
             {
+                "mode": child.data.tags.get("mode", "absolute"),
                 "model": p.get("model", child.info.run_name),
                 "is_baseline": p.get("is_baseline") == "True",
                 "cv_mae": _num(m, "cv_mae"),
@@ -49,4 +51,4 @@ def leaderboard(experiment: str, run_id: str | None = None) -> list[dict]:
                 "parent_run_id": run_id,
             }
         )
-    return sorted(rows, key=lambda r: (r["cv_mae"] is None, r["cv_mae"]))
+    return sorted(rows, key=lambda r: (r["mode"] != "absolute", r["cv_mae"] is None, r["cv_mae"] or 0.0))

@@ -14,12 +14,18 @@ import numpy as np
 import pandas as pd
 
 from asepred.models.candidates import Candidate
+from asepred.models.pair_candidates import PairCandidate
 from asepred.training.cv import CVResult
+from asepred.training.pairs import Pairs
 
 
-def leaderboard_row(candidate: Candidate, result: CVResult, run_id: str) -> dict[str, object]:
+def leaderboard_row(
+    candidate: Candidate | PairCandidate, result: CVResult, run_id: str, mode: str = "absolute"
+) -> dict[str, object]:
+    """One leaderboard row; ``mode`` is ``absolute`` (a threshold) or ``anchored`` (a ratio to a reference)."""
     m, ci = result.metrics, result.intervals
     return {
+        "mode": mode,
         "model": candidate.name,
         "is_baseline": candidate.is_baseline,
         "cv_mae": m["mae"],
@@ -44,6 +50,25 @@ def residual_table(frame: pd.DataFrame, y: np.ndarray, result: CVResult) -> pd.D
             "log10_measured": y,
             "log10_predicted": pred,
             "residual": y - pred,
+        }
+    )
+
+
+def pair_table(frame: pd.DataFrame, y: np.ndarray, pairs: Pairs, result: CVResult) -> pd.DataFrame:
+    """Each within-set-up pair with its measured and mean out-of-fold predicted log10(record / reference)."""
+    ids = frame.get("record_id", pd.Series(range(len(y)))).to_numpy()
+    dy = pairs.log_ratio(y)
+    pred = np.nanmean(result.oof, axis=0)
+    return pd.DataFrame(
+        {
+            "set_up": pairs.group,
+            "reference_id": ids[pairs.first],
+            "record_id": ids[pairs.second],
+            "reference_material": frame["material"].to_numpy()[pairs.first],
+            "material": frame["material"].to_numpy()[pairs.second],
+            "log10_ratio_measured": dy,
+            "log10_ratio_predicted": pred,
+            "residual": dy - pred,
         }
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,17 +30,19 @@ from asepred.data.records import (
     data_hash,
     load_records,
     log10_threshold,
-    publication_groups,
     target_records,
 )
 from asepred.features.base import RECORD_DEFAULTS, as_record_frame
 from asepred.features.featurizer import RecordFeaturizer
+from asepred.models.anchoring import Anchor
 from asepred.models.candidates import CANDIDATES, Candidate
 from asepred.models.domain import ApplicabilityDomain
 from asepred.models.evidence import EvidenceIndex
+from asepred.models.pair_candidates import SAME_AS_REFERENCE, PairCandidate, anchored_candidates
 from asepred.models.predictor import ThresholdPredictor, canonical_spacers
 from asepred.training import analysis, reports
 from asepred.training.cv import CVResult, cross_validate
+from asepred.training.pairs import Pairs, evaluate_pairs, is_constant_ratio, setup_groups
 from asepred.training.settings import Settings
 from asepred.training.tracking import champion, connect, should_promote
 from asepred.training.tuning import tune, tuned_factory
@@ -57,6 +59,7 @@ class Outcome:
     promoted: bool
     reason: str
     leaderboard: pd.DataFrame
+    anchored: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class Dataset:
         records = load_records(settings.data, bundled=settings.bundled)
         rows = target_records(records, settings.target)
         frame = as_record_frame(rows)
-        groups = publication_groups(frame)
+        groups = setup_groups(frame)  # publications; a lab's rows by their reference
         if len(np.unique(groups)) < 3:
             raise DataValidationError(
                 f"{len(frame)} {settings.target} records from {len(np.unique(groups))} publication(s): grouped "
@@ -138,7 +141,7 @@ def _evaluate(
                 on_fold=lambda: progress.advance(task),
             )
             results[candidate.name] = result
-            with mlflow.start_run(run_name=candidate.name, nested=True) as child:
+            with mlflow.start_run(run_name=candidate.name, nested=True, tags={"mode": "absolute"}) as child:
                 mlflow.log_params(
                     {"model": candidate.name, "is_baseline": candidate.is_baseline, "data_hash": data.digest}
                 )
@@ -148,6 +151,97 @@ def _evaluate(
                 reports.log_cv_artifacts(data.frame, data.y, result)
             rows.append(reports.leaderboard_row(candidate, result, child.info.run_id))
     return pd.DataFrame(rows).sort_values("cv_mae").reset_index(drop=True), results
+
+
+def _evaluate_anchored(
+    data: Dataset, absolute: dict[str, CVResult], settings: Settings, pairs: Pairs
+) -> tuple[pd.DataFrame, dict[str, CVResult], dict[str, PairCandidate]]:
+    """Leave-publication-out scores of every anchored recipe over within-set-up pairs, each in a child run tagged
+    ``mode=anchored``; the anchored leaderboard, best MAE first (empty without pairs from two publications)."""
+    if len(np.unique(pairs.group)) < 2:
+        return pd.DataFrame(), {}, {}
+    oof = {name: result.oof for name, result in absolute.items()}
+    varying = [name for name, result in absolute.items() if not is_constant_ratio(result.oof, pairs)]
+    chosen = {c.name: c for c in anchored_candidates(varying)}
+    results: dict[str, CVResult] = {}
+    rows = []
+    n_folds = min(settings.n_splits, len(np.unique(data.groups))) * len(settings.seeds)
+    with _progress() as progress:
+        task = progress.add_task("anchored CV", total=n_folds * len(chosen))
+        for candidate in chosen.values():
+            progress.update(task, description=f"anchored {candidate.name}")
+            result = evaluate_pairs(
+                candidate,
+                data.names,
+                data.X,
+                data.y,
+                data.groups,
+                pairs,
+                oof,
+                n_splits=settings.n_splits,
+                seeds=settings.seeds,
+                level=settings.level,
+                on_fold=lambda: progress.advance(task),
+            )
+            results[candidate.name] = result
+            with mlflow.start_run(run_name=candidate.name, nested=True, tags={"mode": "anchored"}) as child:
+                mlflow.log_params(
+                    {
+                        "model": candidate.name,
+                        "is_baseline": candidate.is_baseline,
+                        "data_hash": data.digest,
+                        "absolute": candidate.absolute or "",
+                        "n_pairs": len(pairs),
+                        "n_pair_publications": len(np.unique(pairs.group)),
+                    }
+                )
+                mlflow.log_metrics({f"cv_{k}": v for k, v in result.metrics.items() if np.isfinite(v)})
+                for metric, (low, high) in result.intervals.items():
+                    if np.isfinite(low):
+                        mlflow.log_metrics({f"cv_{metric}_ci_low": low, f"cv_{metric}_ci_high": high})
+                mlflow.log_text(
+                    reports.pair_table(data.frame, data.y, pairs, result).to_csv(index=False), "cv/oof_pairs.csv"
+                )
+            rows.append(reports.leaderboard_row(candidate, result, child.info.run_id, mode="anchored"))
+    return pd.DataFrame(rows).sort_values("cv_mae").reset_index(drop=True), results, chosen
+
+
+def _anchor(
+    data: Dataset,
+    pairs: Pairs,
+    board: pd.DataFrame,
+    results: dict[str, CVResult],
+    chosen: dict[str, PairCandidate],
+    champion_name: str,
+    champion_halfwidth: float,
+    settings: Settings,
+    pool: dict[str, Candidate],
+) -> Anchor:
+    """The best anchored recipe refitted on every pair (and, if it needs another absolute model than the
+    champion, that model tuned and refitted on every record), with its cross-validated conformal half-width."""
+    if board.empty:  # no within-set-up pairs: no calibration; two predictions' worth of error
+        return Anchor(SAME_AS_REFERENCE.name, halfwidth=float(np.sqrt(2) * champion_halfwidth), level=settings.level)
+    best = chosen[board.loc[0, "model"]]
+    seed = settings.seeds[0]
+    regressor = None
+    if best.absolute is not None and best.absolute != champion_name:
+        absolute = pool[best.absolute]
+        params = tune(
+            absolute, data.names, data.X, data.y, data.groups, n_trials=settings.n_trials, seed=seed, storage=None
+        )
+        regressor = absolute.make(params, data.names, seed).fit(data.X, data.y)
+    pair = None
+    if best.make_pair is not None:
+        dy = pairs.log_ratio(data.y)
+        pair = best.make_pair(data.names, seed).fit(data.X[pairs.first], data.X[pairs.second], dy, pairs.group)
+    return Anchor(
+        best.name,
+        halfwidth=results[best.name].metrics["interval_halfwidth"],
+        level=settings.level,
+        uses_absolute=best.absolute is not None,
+        regressor=regressor,
+        pair=pair,
+    )
 
 
 def _log_analysis(
@@ -208,15 +302,19 @@ def _score(row: pd.Series) -> dict[str, object]:
     }
 
 
-def _card(data: Dataset, board: pd.DataFrame, best: str) -> dict[str, object]:
-    """What ``GET /model`` shows beside the registry's facts: counts, time, the winner's and best baseline's scores."""
+def _card(data: Dataset, board: pd.DataFrame, best: str, anchored: pd.DataFrame) -> dict[str, object]:
+    """What ``GET /model`` shows beside the registry's facts: counts, time, the winner's and best baseline's scores,
+    absolute and anchored."""
     baselines = board[board["is_baseline"] & (board["model"] != best)]
+    anchored_baseline = anchored[anchored["model"] == SAME_AS_REFERENCE.name] if len(anchored) else anchored
     return {
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "n_records": len(data.frame),
         "n_publications": len(np.unique(data.groups)),
         "absolute": _score(board[board["model"] == best].iloc[0]),
         "absolute_baseline": _score(baselines.iloc[0]) if len(baselines) else None,
+        "anchored": _score(anchored.iloc[0]) if len(anchored) else None,
+        "anchored_baseline": _score(anchored_baseline.iloc[0]) if len(anchored_baseline) else None,
     }
 
 
@@ -259,6 +357,10 @@ def train(settings: Settings) -> Outcome:
         mlflow.log_text(board.to_csv(index=False), "leaderboard.csv")
         best = pool[board.loc[0, "model"]]
         best_result = results[best.name]
+        pairs = Pairs.within(data.groups)
+        anchored_board, anchored_results, anchored_pool = _evaluate_anchored(data, results, settings, pairs)
+        if len(anchored_board):
+            mlflow.log_text(anchored_board.to_csv(index=False), "anchored_leaderboard.csv")
 
         params = tune(
             best,
@@ -281,9 +383,31 @@ def train(settings: Settings) -> Outcome:
             interval_level=settings.level,
             model_name=best.name,
             evidence_index=_evidence(settings),
-            card=_card(data, board, best.name),
+            anchor=_anchor(
+                data,
+                pairs,
+                anchored_board,
+                anchored_results,
+                anchored_pool,
+                best.name,
+                best_result.metrics["interval_halfwidth"],
+                settings,
+                pool,
+            ),
+            card=_card(data, board, best.name, anchored_board),
         )
         mlflow.log_params({"best_model": best.name, **{f"best_{k}": v for k, v in params.items()}})
+        mlflow.log_params({"best_anchored": predictor.anchor.name, "n_pairs": len(pairs)})
+        if len(anchored_board):
+            baseline = anchored_board[anchored_board["model"] == SAME_AS_REFERENCE.name]
+            mlflow.log_metrics(
+                {
+                    "anchored_cv_mae": float(anchored_board.loc[0, "cv_mae"]),
+                    "anchored_coverage_90": float(anchored_board.loc[0, "coverage_90"]),
+                    "anchored_interval_halfwidth": predictor.anchor.halfwidth,
+                    "anchored_baseline_cv_mae": float(baseline["cv_mae"].iloc[0]),
+                }
+            )
         mlflow.log_metrics(
             {
                 "cv_mae": best_result.metrics["mae"],
@@ -319,4 +443,4 @@ def train(settings: Settings) -> Outcome:
         mlflow.set_tags({"promoted": str(promoted), "promotion_reason": reason, "model_version": version})
         if promoted:
             MlflowClient().set_registered_model_alias(config.MODEL_NAME, config.CHAMPION, version)
-    return Outcome(run_id, best.name, version, promoted, reason, board)
+    return Outcome(run_id, best.name, version, promoted, reason, board, anchored_board)

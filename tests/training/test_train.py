@@ -36,6 +36,15 @@ def test_training_registers_a_champion_with_everything_logged(store) -> None:
     model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.CHAMPION}").unwrap_python_model()
     out = model.predict_records([{"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}])
     assert out.loc[0, "lower_uj_cm2"] < out.loc[0, "threshold_uj_cm2"] < out.loc[0, "upper_uj_cm2"]
+    # the best anchored recipe ships inside the model, and its scores beside the anchored baseline's in the card
+    anchored = outcome.anchored
+    assert model.anchor.name == anchored.loc[0, "model"] == model.card["anchored"]["model"]
+    assert model.card["anchored_baseline"]["model"] == "same_as_reference"
+    for entry in (model.card["anchored"], model.card["anchored_baseline"]):
+        assert set(entry) == {"model", "mae", "mae_ci", "rmse", "coverage_90"}
+        assert entry["mae_ci"][0] <= entry["mae"] <= entry["mae_ci"][1]
+    assert model.anchor.halfwidth == pytest.approx(run.data.metrics["anchored_interval_halfwidth"])
+    assert int(run.data.params["n_pairs"]) >= 20
 
 
 def test_alias_moves_only_when_beaten_on_the_same_data_or_forced(store) -> None:
@@ -80,8 +89,8 @@ def test_train_on_bundled_plus_a_lab_file(store, tmp_path) -> None:
     lab = tmp_path / "lab.csv"
     lab.write_text(
         "record_id,material,dimensionality,pump_pulse,measurement,threshold_value,threshold_unit,reference\n"
-        "lab-1,CsPbBr3,3D film,fs,ASE,12,uJ/cm2,our notebook p1\n"
-        "lab-2,CsPbBr3,nanocrystal,fs,ASE,2500,nJ/cm2,our notebook p2\n"
+        "lab-1,CsPbBr3,3D film,fs,ASE,12,uJ/cm2,our set-up A\n"
+        "lab-2,CsPbBr3,nanocrystal,fs,ASE,2500,nJ/cm2,our set-up A\n"
     )
     result = runner.invoke(app, ["train", "--data", str(lab), "--model", "median", "--repeats", "1", "--json"])
     assert result.exit_code == 0, result.output
@@ -89,6 +98,15 @@ def test_train_on_bundled_plus_a_lab_file(store, tmp_path) -> None:
     run = MlflowClient().get_run(outcome["run_id"])
     assert int(run.data.params["n_records"]) == len(_target_count()) + 2
     assert run.data.params["user_tables"] == "1"
+    # the lab's two rows share a set-up (one reference): both orders join the pairs
+    assert int(run.data.params["n_pairs"]) == _bundled_pairs() + 2
+
+
+def _bundled_pairs() -> int:
+    from asepred.features.base import as_record_frame
+    from asepred.training.pairs import Pairs, setup_groups
+
+    return len(Pairs.within(setup_groups(as_record_frame(_target_count()))))
 
 
 def _target_count():
@@ -117,10 +135,25 @@ def test_compare_reads_candidates_back(store) -> None:
     result = runner.invoke(app, ["compare", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert {r["model"] for r in rows} == {"median", "xgboost"}
+    assert {r["model"] for r in rows if r["mode"] == "absolute"} == {"median", "xgboost"}
+    anchored = [r for r in rows if r["mode"] == "anchored"]
+    # the anchored baseline, the pair models, and the non-constant absolute candidate's ratio (with the treated term)
+    assert {r["model"] for r in anchored} >= {
+        "same_as_reference",
+        "treated_vs_control",
+        "diff_ridge",
+        "xgboost_ratio",
+        "xgboost+treated",
+    }
+    assert "median_ratio" not in {r["model"] for r in anchored}  # a constant's ratio is "same as reference" again
+    assert [r["mode"] for r in rows] == sorted((r["mode"] for r in rows), key=lambda m: m != "absolute")
     for row in rows:
-        assert set(row) >= {"model", "is_baseline", "cv_mae", "cv_mae_ci", "coverage_90", "run_id"}
+        assert set(row) >= {"mode", "model", "is_baseline", "cv_mae", "cv_mae_ci", "coverage_90", "run_id"}
         assert row["cv_mae_ci"][0] <= row["cv_mae"] <= row["cv_mae_ci"][1]
+        assert row["mode"] == MlflowClient().get_run(row["run_id"]).data.tags["mode"]
+    table = runner.invoke(app, ["compare"], terminal_width=80)
+    assert table.exit_code == 0 and "anch" in table.output
+    assert max(len(line) for line in table.output.splitlines()) <= 80
 
 
 def test_every_candidate_fits_and_predicts() -> None:

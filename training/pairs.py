@@ -1,0 +1,121 @@
+"""Within-set-up pairs and their leave-publication-out evaluation: how well each anchored recipe predicts the
+log-ratio of two records measured on one set-up.
+
+A pair is an ordered (reference, record) of two target records sharing a set-up: a publication (DOI, else the
+reference), or, for a lab's own rows, the same ``reference`` value (same lab, same set-up). Pairs are scored on the
+very folds of the absolute CV (same seeds): a pair is held out with its publication, so no publication is on both
+sides, and an absolute candidate's ratio f(x) − f(x_ref) for a held-out pair is the difference of its two
+out-of-fold predictions — exactly the model that fold trained without that publication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from asepred.data.records import publication_groups
+from asepred.models.pair_candidates import PairCandidate
+from asepred.training.cv import CVResult, folds, summarize
+
+
+def setup_groups(frame: pd.DataFrame) -> np.ndarray:
+    """One label per set-up: the publication (DOI, else reference); a lab's own rows (``source == "lab"``) by their
+    ``reference`` alone, so a lab's notebook entries pair with each other whatever DOI they cite."""
+    groups = publication_groups(frame).astype(object)
+    if "source" in frame:
+        lab = (frame["source"] == "lab").to_numpy() & (frame["reference"].str.strip() != "").to_numpy()
+        groups[lab] = "lab: " + frame["reference"].str.strip().to_numpy()[lab]
+    return groups.astype(str)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Ordered pairs of rows: ``first`` is the reference, ``second`` the record predicted, ``group`` their set-up."""
+
+    first: np.ndarray
+    second: np.ndarray
+    group: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    @classmethod
+    def within(cls, groups: np.ndarray) -> Pairs:
+        """Every ordered pair of distinct rows sharing a group label."""
+        first, second = [], []
+        for label in pd.unique(groups):
+            members = np.flatnonzero(groups == label)
+            for i in members:
+                for j in members:
+                    if i != j:
+                        first.append(i)
+                        second.append(j)
+        first_a, second_a = np.asarray(first, dtype=int), np.asarray(second, dtype=int)
+        return cls(first_a, second_a, np.asarray(groups)[first_a])
+
+    def log_ratio(self, y: np.ndarray) -> np.ndarray:
+        """Measured log10(record / reference) of each pair."""
+        return y[self.second] - y[self.first]
+
+    def held_out(self, test_rows: np.ndarray) -> np.ndarray:
+        """Boolean mask of the pairs whose two rows are both among ``test_rows``."""
+        return np.isin(self.first, test_rows) & np.isin(self.second, test_rows)
+
+    def inside(self, train_rows: np.ndarray) -> np.ndarray:
+        return np.isin(self.first, train_rows) & np.isin(self.second, train_rows)
+
+
+def evaluate_pairs(
+    candidate: PairCandidate,
+    names: Sequence[str],
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    pairs: Pairs,
+    absolute_oof: Mapping[str, np.ndarray],
+    *,
+    n_splits: int = 5,
+    seeds: tuple[int, ...] = (0, 1, 2),
+    level: float = 0.9,
+    on_fold: Callable[[], None] | None = None,
+) -> CVResult:
+    """Leave-publication-out scores of ``candidate`` over ``pairs``, on the absolute CV's folds of ``groups``.
+
+    ``absolute_oof[name][r, i]`` is the out-of-fold prediction of record i by absolute candidate ``name`` in repeat r
+    (``CVResult.oof``). The pair model, if any, is fitted on the training side's pairs only.
+    """
+    dy = pairs.log_ratio(y)
+    oof = np.full((len(seeds), len(pairs)), np.nan)
+    tests = []
+    for r, seed in enumerate(seeds):
+        seed_tests = []
+        for train, test in folds(groups, n_splits, seed):
+            held = pairs.held_out(test)
+            seed_tests.append(np.flatnonzero(held))
+            if on_fold:
+                on_fold()
+            if not held.any():
+                continue
+            prediction = np.zeros(int(held.sum()))
+            if candidate.absolute is not None:
+                f = absolute_oof[candidate.absolute][r]
+                prediction += f[pairs.second[held]] - f[pairs.first[held]]
+            if candidate.make_pair is not None:
+                fit = pairs.inside(train)
+                model = candidate.make_pair(names, seed).fit(
+                    X[pairs.first[fit]], X[pairs.second[fit]], dy[fit], pairs.group[fit]
+                )
+                prediction += model.predict(X[pairs.first[held]], X[pairs.second[held]])
+            oof[r, held] = prediction
+        tests.append(seed_tests)
+    return summarize(dy, oof, pairs.group, tests, level)
+
+
+def is_constant_ratio(oof: np.ndarray, pairs: Pairs) -> bool:
+    """True when an absolute candidate's out-of-fold ratio is zero on every pair (a constant model, e.g. the
+    median): its anchored recipe is "same as the reference" again."""
+    diff = oof[:, pairs.second] - oof[:, pairs.first]
+    return bool(np.all(np.abs(diff[np.isfinite(diff)]) < 1e-12))
