@@ -17,7 +17,8 @@ columns costs ~10 ms, a hundred times the descriptors themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,10 @@ class RecordRows(list):
 
 
 class DistinctRecordRows(RecordRows):
-    """``RecordRows`` known to be distinct (from ``distinct_records``): nothing to deduplicate."""
+    """``RecordRows`` known to be distinct (from ``distinct_records``), with each one's ``keys``: its values in
+    ``RECORD_DEFAULTS`` order, None where missing."""
+
+    keys: list[tuple]
 
 
 def _normalised(field: str, value: object) -> object:
@@ -114,10 +118,7 @@ def distinct_records(records: Sequence[Mapping[str, object]]) -> tuple[RecordRow
         except TypeError:  # an unhashable value: normalise it
             code, raw = None, None
         if code is None:
-            key = tuple(
-                None if _missing(v) else (float(v) if f in NUMERIC_FIELDS else str(v).strip())
-                for f, v in zip(_FIELDS, map(record.get, _FIELDS), strict=True)
-            )
+            key = _normalised_key(map(record.get, _FIELDS))
             code = index.get(key)
             if code is None:
                 code = index[key] = len(first)
@@ -126,7 +127,21 @@ def distinct_records(records: Sequence[Mapping[str, object]]) -> tuple[RecordRow
                 seen[raw] = code
         codes[i] = code
     unique = DistinctRecordRows(dict(zip(RECORD_DEFAULTS, _values(key), strict=True)) for key in index)
+    unique.keys = list(index)
     return unique, codes, first
+
+
+_IS_NUMERIC = tuple(f in NUMERIC_FIELDS for f in _FIELDS)
+
+
+def _normalised_key(values: Iterable[object]) -> tuple:
+    """Values in ``RECORD_DEFAULTS`` order, normalised as ``record_rows`` does, None where missing."""
+    return tuple(
+        [
+            None if v is None or v == "" or v != v else (float(v) if numeric else str(v).strip())
+            for v, numeric in zip(values, _IS_NUMERIC, strict=True)
+        ]
+    )
 
 
 def _values(key: tuple) -> list[object]:
@@ -205,22 +220,26 @@ class Descriptor(TransformerMixin, BaseEstimator):
         cache: dict[tuple, tuple[float, ...]] | None = self.__dict__.get("_row_cache")
         if cache is None:
             cache = self.__dict__["_row_cache"] = {}
-        width = self.__dict__.get("n_features_out_") or len(self.feature_labels())
-        out = np.empty((len(rows), width), dtype="float64")
-        for i, row in enumerate(rows):
-            key = _key(row, self.fields)
-            values = cache.get(key)
-            if values is None:
+        if isinstance(rows, DistinctRecordRows):
+            pick = itemgetter(*(_FIELDS.index(f) for f in self.fields))
+            keys = [pick(k) for k in rows.keys] if len(self.fields) > 1 else [(pick(k),) for k in rows.keys]
+        else:
+            keys = [_key(row, self.fields) for row in rows]
+        found = list(map(cache.get, keys))
+        for i, key in enumerate(keys):
+            if found[i] is None:
                 try:
-                    values = tuple(self.featurize(*key))
+                    found[i] = tuple(self.featurize(*key))
                 except AsepredError as error:
                     error.row = i
                     raise
                 if len(cache) >= ROW_CACHE_SIZE:
                     cache.clear()
-                cache[key] = values
-            out[i] = values
-        return out
+                cache[key] = found[i]
+        if not found:
+            width = self.__dict__.get("n_features_out_") or len(self.feature_labels())
+            return np.empty((0, width), dtype="float64")
+        return np.array(found, dtype="float64")
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()

@@ -83,12 +83,12 @@ class ApplicabilityDomain(BaseEstimator):
             outside_n = ~((self.n_range_[0] <= n) & (n <= self.n_range_[1]))  # NaN is outside, as before
         far = distance > self.distance_limit_
         seen_spacers = set(self.seen_spacers_)
+        unseen_named: dict[int, list[str]] = {}
+        for r, c in zip(*np.nonzero(new_category), strict=True):
+            unseen_named.setdefault(r, []).append(f"{names[categories[c]].split('__', 1)[1]} never seen in training")
         reasons: list[list[str]] = []
         for r, spacer in enumerate(spacers):
-            why = [
-                f"{names[categories[c]].split('__', 1)[1]} never seen in training"
-                for c in np.flatnonzero(new_category[r])
-            ]
+            why = list(unseen_named.get(r, ()))
             if spacer and spacer not in seen_spacers:
                 why.append(f"spacer {spacer} never seen in training")
             if self.n_col_ is not None and outside_n[r]:
