@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from asepred.core.errors import AsepredError
 from asepred.screening.grid import AXIS_COLUMNS, RECORD_COLUMNS, Grid
@@ -143,12 +144,14 @@ def _dictionary(values: pd.Series) -> pa.DictionaryArray:
 
 
 def arrow_table(scored: pd.DataFrame) -> pa.Table:
-    """A partition's predictions as Arrow: text dictionary-encoded, warnings as list<string>, numbers as float64."""
+    """A partition's predictions as Arrow: text dictionary-encoded (warnings as lists of it), numbers as float64."""
     columns = {}
     for name in scored.columns:
         values = scored[name]
         if name == "warnings":
-            columns[name] = pa.array(values.tolist(), type=pa.list_(pa.string()))
+            # few distinct warnings per partition: dictionary-encoded, a million candidates' lists stay small
+            lists = pa.array(values.tolist(), type=pa.list_(pa.string()))
+            columns[name] = pa.ListArray.from_arrays(lists.offsets, pc.dictionary_encode(lists.values))
         elif name == "in_domain":
             columns[name] = pa.array(values.to_numpy(dtype=bool))
         elif name == "candidate_id":
@@ -271,7 +274,7 @@ def run_on_dask(
     """Predict every partition on the client's cluster; the model is scattered to every worker once."""
     import uuid
 
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     model = client.scatter(SharedModel(predictor, key), broadcast=True, hash=False)
     # a small space still gets a few partitions per worker, so every worker has work
@@ -285,7 +288,14 @@ def run_on_dask(
 
     def results() -> Iterator[PartitionResult]:
         for future in as_completed(futures):
-            result = future.result()
+            try:
+                result = future.result()
+            except KilledWorker as exc:
+                raise ScreeningError(
+                    f"a worker died predicting {exc.task} (out of memory?): lower --partition-size or raise "
+                    "--memory-limit",
+                    field="partition_size",
+                ) from None
             future.release()
             yield result
 
