@@ -64,7 +64,7 @@ def plot_landscape(table: pa.Table, path: Path, resolvable: float) -> Path:
         ax.axis("off")
     if image is not None:
         bar = fig.colorbar(image, ax=axes, shrink=0.8)
-        bar.set_label("best predicted log10 threshold (µJ cm⁻²)")
+        bar.set_label("best predicted log10 threshold (µJ cm⁻²), lower is better")
     fig.suptitle(
         f"Predicted ASE threshold landscape (× = out of domain; differences < {resolvable:.2f} decades are ties)",
         fontsize=10,
