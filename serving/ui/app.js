@@ -202,7 +202,7 @@ function parseErrors(status, text) {
   return found;
 }
 
-function showErrors(errors, { batch = false } = {}) {
+function showErrors(errors, { batch = false, ids = null } = {}) {
   const unplaced = [];
   for (const e of errors) {
     let placed = false;
@@ -210,7 +210,7 @@ function showErrors(errors, { batch = false } = {}) {
     else if (e.where === "record" && e.field && !batch) placed = showFieldError(fieldId("", e.field), e.message);
     if (!placed) {
       const where = e.where === "reference" ? "Reference sample" :
-        batch && e.row !== null ? `Row ${e.row + 1} of the file` : null;
+        batch && e.row !== null ? `Record ${e.row + 1}${ids && ids[e.row] ? ` (${ids[e.row]})` : ""}` : null;
       unplaced.push([where, e.field, e.message].filter(Boolean).join(": "));
     }
   }
@@ -525,7 +525,10 @@ function recordsFromCsv(text) {
   });
   if (!records.length) throw new Error("The file has a header but no records.");
   if (records.length > options.max_records) throw new Error(`At most ${options.max_records} records at a time.`);
-  return records;
+  // record_id is not part of a request; it is carried through to the answers so they join back to the lab's table.
+  const idColumn = header.indexOf("record_id");
+  const ids = idColumn < 0 ? null : rows.slice(1).map((values) => (values[idColumn] ?? "").trim());
+  return { records, ids };
 }
 
 async function submitBatch() {
@@ -535,9 +538,9 @@ async function submitBatch() {
     input.focus();
     return;
   }
-  let records;
+  let records, ids;
   try {
-    records = recordsFromCsv(await input.files[0].text());
+    ({ records, ids } = recordsFromCsv(await input.files[0].text()));
   } catch (error) {
     showFieldError("batch-file", error.message);
     input.focus();
@@ -549,23 +552,23 @@ async function submitBatch() {
   setBusy(false);
   if (!answer.ok) {
     document.getElementById("batch-answer").hidden = true;
-    showErrors(answer.errors, { batch: true });
+    showErrors(answer.errors, { batch: true, ids });
     input.setAttribute("aria-invalid", "true");
     return;
   }
-  showBatch(records, answer.data.predictions, reference !== null);
+  showBatch(records, ids, answer.data.predictions, reference !== null);
 }
 
-function batchColumns(anchored) {
-  const columns = [...options.record_columns, "threshold_uj_cm2", "lower_uj_cm2", "upper_uj_cm2", "in_domain",
+function batchColumns(anchored, ids) {
+  const columns = [...(ids ? ["record_id"] : []), ...options.record_columns, "threshold_uj_cm2", "lower_uj_cm2", "upper_uj_cm2", "in_domain",
     "warnings", "nearest_record", "nearest_threshold_uj_cm2", "nearest_reference", "nearest_link"];
   if (anchored) columns.push("anchored_threshold_uj_cm2", "anchored_lower_uj_cm2", "anchored_upper_uj_cm2", "anchored_ratio");
   return columns;
 }
 
-function batchRow(record, p) {
+function batchRow(record, id, p) {
   const nearest = p.evidence[0] || {};
-  const row = { ...record, threshold_uj_cm2: p.threshold_uj_cm2, lower_uj_cm2: p.interval_uj_cm2[0],
+  const row = { record_id: id, ...record, threshold_uj_cm2: p.threshold_uj_cm2, lower_uj_cm2: p.interval_uj_cm2[0],
     upper_uj_cm2: p.interval_uj_cm2[1], in_domain: p.in_domain, warnings: p.warnings.join("; "),
     nearest_record: nearest.material ?? "", nearest_threshold_uj_cm2: nearest.threshold_uj_cm2 ?? "",
     nearest_reference: nearest.reference ?? "", nearest_link: nearest.link ?? "",
@@ -579,11 +582,11 @@ function batchRow(record, p) {
   return row;
 }
 
-function showBatch(records, predictions, anchored) {
+function showBatch(records, ids, predictions, anchored) {
   document.getElementById("answer").hidden = true;
-  const columns = batchColumns(anchored);
-  batchAnswers = { columns, rows: records.map((r, i) => batchRow(r, predictions[i])) };
-  const shown = ["material", "dimensionality", "spacer", "n_layers", "threshold_uj_cm2", "lower_uj_cm2", "upper_uj_cm2",
+  const columns = batchColumns(anchored, ids);
+  batchAnswers = { columns, rows: records.map((r, i) => batchRow(r, ids ? ids[i] : null, predictions[i])) };
+  const shown = [...(ids ? ["record_id"] : []), "material", "dimensionality", "spacer", "n_layers", "threshold_uj_cm2", "lower_uj_cm2", "upper_uj_cm2",
     "in_domain", ...(anchored ? ["anchored_threshold_uj_cm2"] : []), "nearest_summary", "warnings"];
   const names = { threshold_uj_cm2: `predicted (${UNIT})`, lower_uj_cm2: "90 % low", upper_uj_cm2: "90 % high",
     anchored_threshold_uj_cm2: `anchored (${UNIT})`, n_layers: "n", in_domain: "in domain",

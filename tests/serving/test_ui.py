@@ -299,6 +299,7 @@ def test_a_three_row_csv_round_trips_through_the_batch_tab(page: Any, tmp_path: 
         answers = list(csv.DictReader(f))
     assert len(answers) == 3
     assert [a["material"] for a in answers] == [r["material"] for r in BATCH]
+    assert [a["record_id"] for a in answers] == ["b1", "b2", "b3"]  # carried through, to join back
     assert answers[1]["spacer"] == "PEA" and answers[1]["n_layers"] == "3"
     for a, p in zip(answers, predictions, strict=True):
         assert float(a["threshold_uj_cm2"]) == pytest.approx(p["threshold_uj_cm2"])
@@ -307,11 +308,11 @@ def test_a_three_row_csv_round_trips_through_the_batch_tab(page: Any, tmp_path: 
 
 def test_a_batch_row_error_names_its_row(page: Any, tmp_path: Path) -> None:
     upload = tmp_path / "bad.csv"
-    upload.write_text("material,dimensionality,notes\nCsPbBr3,3D film,ok\nCsPbXx3,3D film,typo\n")
+    upload.write_text("record_id,material,dimensionality,notes\nr1,CsPbBr3,3D film,ok\nr2,CsPbXx3,3D film,typo\n")
     page.get_by_role("tab", name="Batch (CSV)").click()
     page.get_by_label("CSV of records").set_input_files(str(upload))
     page.get_by_role("button", name="Predict all rows").click()
     message = page.locator("#batch-file-error")
     message.wait_for()
-    assert "Row 2" in message.inner_text() and "Xx" in message.inner_text()
+    assert "Record 2 (r2)" in message.inner_text() and "Xx" in message.inner_text()
     assert page.locator("#batch-answer").is_hidden()
