@@ -207,10 +207,7 @@ def screen(
                 soft_wrap=True,
             )
         if sample is not None:
-            try:
-                predictor.predict_records([{k: v for k, v in sample.items() if k != "threshold_uj_cm2"}])
-            except AsepredError as error:
-                raise AsepredError(str(error).split(": ", 1)[-1], field=f"reference.{error.field}") from None
+            screening.check_reference(predictor, sample)
         err.print(
             f"{len(grid):,} candidates; model {champion.model} v{champion.version}; "
             f"differences under {predictor.resolvable_decades():.2f} decades are ties",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from asepred.core.errors import AsepredError
 from asepred.screening import job
 from asepred.screening.grid import Grid
 from asepred.screening.landscape import plot_landscape
@@ -50,7 +51,12 @@ def run(
     in_process: bool = False,
     on_partition: Callable[[int], None] = lambda n: None,
 ) -> Screening:
-    """Predict every candidate of ``grid`` and rank them; ``model`` names the predictor (``name/version``)."""
+    """Predict every candidate of ``grid`` and rank them; ``model`` names the predictor (``name/version``).
+
+    A reference that cannot be featurized fails here, naming ``reference.<field>``, before any candidate is tried
+    (every candidate would otherwise fail with it)."""
+    if reference is not None:
+        check_reference(predictor, reference)
     started = time.perf_counter()
     options = {"reference": reference, "partition_size": partition_size, "on_partition": on_partition}
     if in_process:
@@ -59,6 +65,16 @@ def run(
         with job.dask_client(scheduler, workers, memory_limit) as client:
             result = job.run_on_dask(client, grid, predictor, model, **options)
     return assemble(result, predictor, model, time.perf_counter() - started)
+
+
+def check_reference(predictor: object, reference: Mapping[str, object]) -> None:
+    sample = {k: v for k, v in reference.items() if k != "threshold_uj_cm2"}
+    try:
+        predictor.predict_records([sample], reference=reference)
+    except (AsepredError, ValueError) as error:
+        field = getattr(error, "field", None)
+        message = str(error).removeprefix(f"{field}: ") if field else str(error)
+        raise AsepredError(message, field=f"reference.{field}" if field else "reference") from None
 
 
 def assemble(result: job.JobResult, predictor: object, model: str, seconds: float) -> Screening:
