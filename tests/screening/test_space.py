@@ -55,3 +55,9 @@ def test_the_example_space_is_valid_and_counted_lazily() -> None:
     grid = Grid(load_space(EXAMPLE))
     assert len(grid) == 3 * 2 * 11 * (2 + 2 * 5) * 2
     assert grid.partitions(1000)[-1] == (1000, len(grid))
+
+
+def test_without_a_champion_screen_says_to_train(store: Path) -> None:
+    result = runner.invoke(app, ["screen", str(EXAMPLE), "--out", str(store / "out.parquet")])
+    assert result.exit_code == 1
+    assert "asepred train" in result.output and len(result.output.strip().splitlines()) == 1
