@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from asepred.core.console import err, fail, out
 from asepred.core.errors import AsepredError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from rich.progress import Progress, TaskID
+
+    from asepred.screening.screen import Screening
 
 app = typer.Typer()
 
@@ -61,7 +67,7 @@ def reference_sample(
     return sample.model_dump(exclude_none=True)
 
 
-def _progress(total: int):
+def _progress(total: int) -> tuple[Progress, TaskID]:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -72,7 +78,7 @@ def _progress(total: int):
     )
 
     progress = Progress(
-        TextColumn("screening"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -80,14 +86,14 @@ def _progress(total: int):
         console=err,
         transient=True,
     )
-    return progress, progress.add_task("screening", total=total)
+    return progress, progress.add_task("starting Dask workers", total=total)
 
 
-def _varying(ranked, name: str) -> bool:
+def _varying(ranked: pa.Table, name: str) -> bool:
     return len(ranked.column(name).unique()) > 1
 
 
-def _print_top(screening, top: int, anchored: bool) -> None:
+def _print_top(screening: Screening, top: int, anchored: bool) -> None:
     """The first ``top`` rows as a table; columns for the axes that do not vary over the space are left out."""
     from rich.table import Table
 
@@ -135,7 +141,7 @@ def _print_top(screening, top: int, anchored: bool) -> None:
         out.print(f"(tie group {shown[-1]['tie_group']} continues past row {top}: its other members are as good)")
 
 
-def _print_summary(screening, parquet: Path, png: Path | None) -> None:
+def _print_summary(screening: Screening, parquet: Path, png: Path | None) -> None:
     s = screening
     n_out = s.n_predicted - s.n_in_domain
     rate = s.n_candidates / s.seconds if s.seconds else float("nan")
@@ -224,7 +230,7 @@ def screen(
                 workers=workers,
                 memory_limit=memory_limit,
                 partition_size=partition_size,
-                on_partition=lambda n: progress.advance(task, n),
+                on_partition=lambda n: progress.update(task, advance=n, description="screening"),
             )
     except AsepredError as error:
         raise fail(error) from None
