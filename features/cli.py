@@ -13,8 +13,6 @@ from rich.table import Table
 from asepred.core.console import fail, out
 from asepred.core.errors import AsepredError
 from asepred.data.schema import DIMENSIONALITIES
-from asepred.features.featurizer import RecordFeaturizer
-from asepred.features.ligand import canonical_cation, record_spacer
 
 app = typer.Typer()
 
@@ -52,6 +50,10 @@ def describe(
         "n_layers": n_layers,
         "pump_wavelength_nm": pump_wavelength_nm,
     }
+    # scikit-learn and RDKit load here, not on every command's start-up path (`asepred serve` starts faster)
+    from asepred.features.featurizer import RecordFeaturizer
+    from asepred.features.ligand import canonical_cation, record_spacer
+
     featurizer = RecordFeaturizer().fit([record])
     labels = list(featurizer.get_feature_names_out())
     row = featurizer.transform([record])[0]

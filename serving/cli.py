@@ -7,28 +7,42 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
 from asepred.core import config
 from asepred.core.console import err, fail
-from asepred.core.errors import NoChampionError
+from asepred.core.errors import AsepredError, NoChampionError
 
 app = typer.Typer()
 
 Host = Annotated[str, typer.Option(help="Interface to bind.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
+Workers = Annotated[
+    int | None,
+    typer.Option(min=1, max=16, help="Server worker processes (default: the service's own; more serve more clients)."),
+]
 
 
 def _has_champion() -> bool:
+    try:
+        _require_champion()
+    except NoChampionError:
+        return False
+    return True
+
+
+def _require_champion() -> None:
     from asepred.core.registry import champion
 
     try:
         champion()
     except NoChampionError:
-        return False
-    return True
+        raise NoChampionError(
+            f"no champion model in {config.tracking_uri()}: run `asepred train` first", field="model"
+        ) from None
 
 
 #: How long the server gets to stop after SIGTERM before its whole process group is killed.
@@ -54,13 +68,20 @@ def _stop(server: subprocess.Popen) -> None:
     server.wait()
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, workers: int | None = None, check: Callable[[], None] | None = None) -> None:
     """Run ``bentoml serve`` as a child this process owns: in its own process group, stopped with it (SIGTERM, SIGINT
     or SIGHUP here stops the server within ``STOP_GRACE_SECONDS``), and told by the kernel to stop if this process
-    dies without a word (``serving/lifecycle.py``)."""
+    dies without a word (``serving/lifecycle.py``).
+
+    ``check`` runs while the server starts (it is ~2 s of imports and a registry query, done on the other core
+    instead of before the server's own ~5 s; docs/performance.md); an ``AsepredError`` from it stops the server and
+    exits 1."""
     from asepred.serving.lifecycle import signal_on_parent_death
 
     env = {**os.environ, "ASEPRED_HOME": str(config.home()), "MLFLOW_TRACKING_URI": config.tracking_uri()}
+    if workers:
+        overrides = [env["BENTOML_CONFIG_OPTIONS"]] if env.get("BENTOML_CONFIG_OPTIONS") else []
+        env["BENTOML_CONFIG_OPTIONS"] = " ".join([*overrides, f"services.ASEPredictor.workers={workers}"])
     command = [
         sys.executable,
         "-m",
@@ -72,15 +93,22 @@ def _serve(host: str, port: int) -> None:
         "--port",
         str(port),
     ]
-    err.print(f"serving {config.MODEL_NAME}@{config.CHAMPION} on http://{host}:{port} (POST /predict; Ctrl-C stops)")
     stops = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
     previous = {signum: signal.signal(signum, _raise_stop) for signum in stops}
     server = None
+    failure: AsepredError | None = None
     try:
         server = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=signal_on_parent_death)
+        if check is not None:
+            check()
+        err.print(
+            f"serving {config.MODEL_NAME}@{config.CHAMPION} on http://{host}:{port} (POST /predict; Ctrl-C stops)"
+        )
         code = server.wait()
     except (_StopRequestedError, KeyboardInterrupt):
         code = 0
+    except AsepredError as error:
+        failure = error
     finally:
         for signum in stops:  # a second signal must not cut the stop short
             signal.signal(signum, signal.SIG_IGN)
@@ -88,19 +116,20 @@ def _serve(host: str, port: int) -> None:
             _stop(server)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    if failure is not None:
+        raise fail(failure)
     raise typer.Exit(code)
 
 
 @app.command()
-def serve(host: Host = "127.0.0.1", port: Port = 3000) -> None:
-    """Serve the champion model over HTTP (BentoML). Exits 1 if no champion is registered."""
-    if not _has_champion():
-        raise fail(NoChampionError(f"no champion model in {config.tracking_uri()}: run `asepred train` first"))
-    _serve(host, port)
+def serve(host: Host = "127.0.0.1", port: Port = 3000, workers: Workers = None) -> None:
+    """Serve the champion model over HTTP (BentoML) until SIGTERM or Ctrl-C, which stop the server too. Exits 1 if no
+    champion is registered."""
+    _serve(host, port, workers, check=_require_champion)
 
 
 @app.command()
-def up(host: Host = "127.0.0.1", port: Port = 3000) -> None:
+def up(host: Host = "127.0.0.1", port: Port = 3000, workers: Workers = None) -> None:
     """The main job: train on the bundled data if no champion is registered, then serve."""
     if not _has_champion():
         from asepred.training.cli import run_training
@@ -108,4 +137,4 @@ def up(host: Host = "127.0.0.1", port: Port = 3000) -> None:
 
         err.print("no champion registered: training on the bundled data first")
         run_training(Settings())
-    _serve(host, port)
+    _serve(host, port, workers)

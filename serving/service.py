@@ -8,10 +8,12 @@ never predicts, and the model and its libraries load in the worker (``__init__``
 
 from __future__ import annotations
 
+import functools
 import logging
 from http import HTTPStatus
 from typing import Annotated
 
+import anyio
 import bentoml
 from bentoml.exceptions import InvalidArgument
 from pydantic import ConfigDict, Field, ValidationError
@@ -66,6 +68,9 @@ def _record_error(error: AsepredError) -> RecordError:
     return RecordError(f"{where}{error}")
 
 
+#: Records × (1 + evidence) up to which a request is answered on the event loop rather than in a thread.
+INLINE_WORK = 32
+
 #: Largest request body: MAX_RECORDS records of a few hundred bytes each, with room to spare.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
@@ -87,7 +92,7 @@ class RecordsRequest(bentoml.IODescriptor):
 
 
 @bentoml.asgi_app(web, path="/")
-@bentoml.service(traffic={"timeout": 60}, workers=1)
+@bentoml.service(traffic={"timeout": 60}, workers=2, logging={"access": {"enabled": False}})
 class ASEPredictor:
     """ASE threshold of a perovskite, with a calibrated 90 % interval, an applicability-domain flag, the published
     evidence it rests on and, given a reference sample the lab measured, an anchored answer."""
@@ -108,15 +113,20 @@ class ASEPredictor:
         return getattr(self, "card", None) is not None
 
     @bentoml.api(input_spec=RecordsRequest)
-    def predict(
+    async def predict(
         self,
         records: Records,
         reference: ReferenceSample | None = None,
         evidence: EvidenceCount = DEFAULT_EVIDENCE,
     ) -> PredictionResponse:
         """Predict the pulsed ASE threshold of each record, in order, with the nearest published records."""
+        # A small request is answered on the event loop (well under a millisecond: a hop to a thread would cost
+        # more than the answer); a large one in a thread, so that it never holds up the small ones or /readyz.
+        answer = functools.partial(self.answers.predict, self.predictor, self.champion, records, reference, evidence)
         try:
-            return self.answers.predict(self.predictor, self.champion, records, reference, evidence)
+            if len(records) * (1 + evidence) <= INLINE_WORK:
+                return answer()
+            return await anyio.to_thread.run_sync(answer)
         except AsepredError as error:
             raise _record_error(error) from None
 
