@@ -58,17 +58,21 @@ def browser() -> Iterator[Any]:
 
 @contextmanager
 def opened(browser: Any, url: str) -> Iterator[Any]:
-    """A fresh page on ``url``/ui, loaded; fails the test on any uncaught JavaScript error."""
+    """A fresh page on ``url``/ui, loaded; fails the test on any uncaught JavaScript error, or on any request that
+    leaves the server (the page must work offline: no CDN, no external fonts)."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)
     errors: list[str] = []
+    elsewhere: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else elsewhere.append(r.url))
     page.goto(f"{url}/ui")
     page.wait_for_selector("body[data-ready=true]")
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not elsewhere, f"the page asked for something off the server: {elsewhere}"
 
 
 @pytest.fixture
