@@ -27,11 +27,12 @@ fi
 echo "asepred installed in .venv ($(.venv/bin/python --version))" >&2
 
 # The browser tests (tests/serving/test_ui.py) drive Debian's Chromium through Playwright; never `playwright install`.
-if [ ! -x /usr/bin/chromium ] && [ "${ASEPRED_SKIP_CHROMIUM:-}" != "1" ]; then
+if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian's chromium for the browser tests" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
+      echo "note: apt-get could not install chromium; the browser tests will be skipped (and fail under CI=1)" >&2
+    fi
   else
     echo "note: /usr/bin/chromium is missing and cannot be installed here (needs root and apt-get);" \
       "the browser tests will be skipped: run 'apt-get install chromium' as root" >&2
