@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,8 +39,8 @@ class Anchor:
     halfwidth: float
     level: float = 0.9
     uses_absolute: bool = False
-    regressor: RegressorMixin | None = None
-    pair: PairModel | None = None
+    regressor: RegressorMixin | None = field(default=None, repr=False)
+    pair: PairModel | None = field(default=None, repr=False)
 
     def log_ratio(
         self, own: RegressorMixin, reference: np.ndarray, features: np.ndarray, log10: np.ndarray

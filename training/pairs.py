@@ -10,6 +10,7 @@ out-of-fold predictions — exactly the model that fold trained without that pub
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from asepred.data.records import publication_groups
+from asepred.models.candidates import Candidate
 from asepred.models.pair_candidates import PairCandidate
 from asepred.training.cv import CVResult, folds, summarize
 
@@ -119,3 +121,70 @@ def is_constant_ratio(oof: np.ndarray, pairs: Pairs) -> bool:
     median): its anchored recipe is "same as the reference" again."""
     diff = oof[:, pairs.second] - oof[:, pairs.first]
     return bool(np.all(np.abs(diff[np.isfinite(diff)]) < 1e-12))
+
+
+def selection_mae(
+    candidates: Sequence[PairCandidate],
+    absolute: Mapping[str, Candidate],
+    results: Mapping[str, CVResult],
+    names: Sequence[str],
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    pairs: Pairs,
+    *,
+    seeds: Sequence[int] = (0, 1, 2),
+    n_splits: int = 5,
+    inner_splits: int = 3,
+) -> tuple[float, dict[str, int]]:
+    """Held-out pair MAE of the procedure "pick the anchored recipe with the best inner leave-publication-out MAE".
+
+    The anchored leaderboard's winner is the best of many recipes on the same folds (the winner's curse). Here each
+    outer fold chooses on its training side alone (inner grouped CV; absolute candidates with default parameters),
+    and the chosen recipe's own out-of-fold answer (``results[name].oof``) scores the held-out pairs. Returns the
+    mean MAE over seeds and how often each recipe was chosen.
+    """
+    dy = pairs.log_ratio(y)
+    needed = {c.absolute for c in candidates if c.absolute is not None}
+    wins: dict[str, int] = {}
+    maes = []
+    for r, seed in enumerate(seeds):
+        pred = np.full(len(pairs), np.nan)
+        for train, test in folds(groups, n_splits, seed):
+            held = pairs.held_out(test)
+            if not held.any():
+                continue
+            inner = [(train[a], train[b]) for a, b in folds(groups[train], inner_splits, seed)]
+            inner_oof = {name: np.full(len(y), np.nan) for name in needed}
+            for name in needed:
+                for fit_rows, score_rows in inner:
+                    model = absolute[name].make({}, names, seed).fit(X[fit_rows], y[fit_rows])
+                    inner_oof[name][score_rows] = model.predict(X[score_rows])
+
+            def inner_mae(
+                candidate: PairCandidate, inner: list = inner, inner_oof: dict = inner_oof, seed: int = seed
+            ) -> float:
+                errors = []
+                for fit_rows, score_rows in inner:
+                    scored = pairs.held_out(score_rows)
+                    if not scored.any():
+                        continue
+                    guess = np.zeros(int(scored.sum()))
+                    if candidate.absolute is not None:
+                        f = inner_oof[candidate.absolute]
+                        guess += f[pairs.second[scored]] - f[pairs.first[scored]]
+                    fit = pairs.inside(fit_rows)
+                    if candidate.make_pair is not None and fit.any():
+                        model = candidate.make_pair(names, seed).fit(
+                            X[pairs.first[fit]], X[pairs.second[fit]], dy[fit], pairs.group[fit]
+                        )
+                        guess += model.predict(X[pairs.first[scored]], X[pairs.second[scored]])
+                    errors.append(np.abs(dy[scored] - guess))
+                return float(np.mean(np.concatenate(errors))) if errors else math.inf
+
+            chosen = min(candidates, key=lambda c: (inner_mae(c), not c.is_baseline))
+            wins[chosen.name] = wins.get(chosen.name, 0) + 1
+            pred[held] = results[chosen.name].oof[r, held]
+        scored = np.isfinite(pred)
+        maes.append(float(np.mean(np.abs(dy[scored] - pred[scored]))))
+    return float(np.mean(maes)), wins

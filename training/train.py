@@ -43,6 +43,7 @@ from asepred.models.predictor import ThresholdPredictor, canonical_spacers
 from asepred.training import analysis, reports
 from asepred.training.cv import CVResult, cross_validate
 from asepred.training.pairs import Pairs, evaluate_pairs, is_constant_ratio, setup_groups
+from asepred.training.pairs import selection_mae as selection_mae_pairs
 from asepred.training.settings import Settings
 from asepred.training.tracking import champion, connect, should_promote
 from asepred.training.tuning import tune, tuned_factory
@@ -424,6 +425,22 @@ def train(settings: Settings) -> Outcome:
                 )
             mlflow.log_metric("cv_mae_selection", selected_mae)
             mlflow.log_dict(wins, "analysis/selection_wins.json")
+        if len(anchored_board) > 1:
+            with err.status("scoring the anchored recipe's selection itself…"):
+                selected_mae, wins = selection_mae_pairs(
+                    list(anchored_pool.values()),
+                    pool,
+                    anchored_results,
+                    data.names,
+                    data.X,
+                    data.y,
+                    data.groups,
+                    pairs,
+                    seeds=settings.seeds,
+                    n_splits=settings.n_splits,
+                )
+            mlflow.log_metric("anchored_cv_mae_selection", selected_mae)
+            mlflow.log_dict(wins, "analysis/anchored_selection_wins.json")
 
         example = data.frame[list(INPUT_FIELDS)].head(3)
         with err.status(f"logging and registering {best.name}…"):

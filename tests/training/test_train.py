@@ -183,6 +183,8 @@ def test_report_writes_accuracy_page(store, tmp_path) -> None:
     page = (tmp_path / "docs" / "accuracy.md").read_text()
     assert "| median | yes |" in page and "| xgboost | no |" in page
     assert "Choosing the best of the candidates" in page  # the winner's curse, measured
+    assert "## Anchored predictions" in page and "| same_as_reference | yes |" in page
+    assert "**At the bench.**" in page
     assert (tmp_path / "docs" / "learning_curve.png").stat().st_size > 1000
 
 
