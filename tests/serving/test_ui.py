@@ -230,6 +230,24 @@ def test_schema_errors_land_beside_their_fields_too(page: Any) -> None:
     assert page.locator("#material-error").inner_text() == ""
 
 
+def test_a_bad_reference_formula_shows_beside_the_reference_formula(page: Any) -> None:
+    fill_quasi_2d(page)
+    page.get_by_text("Your reference sample (optional)").click()
+    page.get_by_label("Anchor the answer to this sample").check()
+    reference = page.locator("#reference-fields")
+    reference.get_by_label("Formula").fill("CsPbQ3")
+    reference.get_by_label("Dimensionality").select_option("3D film")
+    reference.get_by_label("Measured threshold").fill("12")
+    with page.expect_response(lambda r: r.url.endswith("/predict")) as answer:
+        page.get_by_role("button", name="Predict").click()
+    assert answer.value.status == 422
+
+    page.locator("#ref-material-error").wait_for()
+    assert "Q" in page.locator("#ref-material-error").inner_text()
+    assert page.locator("#material-error").inner_text() == ""
+    assert page.evaluate("document.activeElement.id") == "ref-material"
+
+
 def test_every_field_has_a_label_and_the_form_works_from_the_keyboard(page: Any) -> None:
     unlabelled = page.evaluate(
         "[...document.querySelectorAll('input, select')].filter(e => e.labels.length === 0).map(e => e.id || e.name)"
