@@ -102,7 +102,8 @@ def _serve(host: str, port: int, workers: int | None = None, check: Callable[[],
         if check is not None:
             check()
         err.print(
-            f"serving {config.MODEL_NAME}@{config.CHAMPION} on http://{host}:{port} (POST /predict; Ctrl-C stops)"
+            f"serving {config.MODEL_NAME}@{config.CHAMPION} on http://{host}:{port} "
+            "(web page /ui, POST /predict; Ctrl-C stops)"
         )
         code = server.wait()
     except (_StopRequestedError, KeyboardInterrupt):
