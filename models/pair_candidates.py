@@ -168,7 +168,7 @@ PAIR_CANDIDATES: dict[str, PairCandidate] = {
     c.name: c
     for c in (
         SAME_AS_REFERENCE,
-        PairCandidate("treated_vs_control", False, make_pair=_treated),
+        PairCandidate("treated_effect", False, make_pair=_treated),
         PairCandidate("diff_ridge", False, make_pair=_ridge),
         PairCandidate("diff_boost", False, make_pair=_boost),
     )

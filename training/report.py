@@ -83,7 +83,7 @@ def anchored_section(run_id: str, metrics: dict[str, float], absolute_mae: float
         "set-up (a publication, or a lab table's rows with one `reference`), on the same folds and seeds as the "
         "absolute leaderboard: each pair's publication is held out whole, and its log-ratio "
         "log10(record / reference) is predicted by a recipe that never saw it. `X_ratio` is the absolute candidate "
-        "X's own ratio f(x) − f(x_ref); `+treated` and `treated_vs_control` add one learned term for an engineered "
+        "X's own ratio f(x) − f(x_ref); `+treated` and `treated_effect` add one learned term for an engineered "
         "sample against its control; `diff_ridge` and `diff_boost` are fitted to within-publication differences of "
         "a few features; `same_as_reference` is the anchored baseline.",
         "",
@@ -121,15 +121,17 @@ def anchored_section(run_id: str, metrics: dict[str, float], absolute_mae: float
         "",
         "**At the bench.** Measure one sample you already make — a control film, your usual nanocrystals — on your "
         "own set-up and send it as `reference` with its threshold. Each answer then carries `anchored`: your "
-        f"measured value times the predicted ratio. Its typical error is {float(best['cv_mae']):.2f} decades (a "
-        f"factor of {10 ** float(best['cv_mae']):.1f}) against {absolute_mae:.2f} (a factor of "
-        f"{10**absolute_mae:.1f}) for the absolute answer, because spot size, pulse length, pump wavelength and "
-        "how a lab defines its threshold shift your reference and your new sample alike and cancel in the ratio. "
-        "What remains is the chemistry and processing difference between the two samples, which the literature "
-        f"teaches weakly: an anchored interval of ×/÷ {10**halfwidth:.1f} still says whether a new sample is "
-        "likely far above or below your control, not which of two similar recipes wins. The closer the new sample "
-        "is to the reference (same family, same dimensionality), the more of the error cancels; your own "
-        "measurements added with `asepred train --data` (one `reference` per set-up) join the pairs it learns from.",
+        "measured value times the predicted ratio, with the absolute answer beside it. Spot size, pulse length, "
+        "pump wavelength and how a lab defines its threshold shift your reference and your new sample alike and "
+        "cancel in the ratio: reusing your reference's own value is already off by only "
+        f"{float(baseline['cv_mae']):.2f} decades (a factor of {10 ** float(baseline['cv_mae']):.1f}) where the "
+        f"absolute answer is off by {absolute_mae:.2f} (a factor of {10**absolute_mae:.1f}). What remains is the "
+        "chemistry and processing difference between the two samples, which the published pairs teach only "
+        f"weakly: the anchored interval of ×/÷ {10**halfwidth:.1f} tells you whether a new sample is likely far "
+        "above or below your control, not which of two similar recipes wins — measure those. The closer the new "
+        "sample is to the reference (same family, same dimensionality, same pump), the more of the error cancels; "
+        "your own measurements added with `asepred train --data` (one `reference` value per set-up) join the pairs "
+        "it learns from.",
         "",
     ]
     return lines

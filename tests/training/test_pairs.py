@@ -100,7 +100,7 @@ def test_a_learned_relative_term_beats_same_as_reference_and_its_interval_covers
     pairs = Pairs.within(groups)
     same = evaluate_pairs(SAME_AS_REFERENCE, NAMES, X, y, groups, pairs, {}, seeds=(0, 1, 2))
     treated = evaluate_pairs(
-        PairCandidate("treated_vs_control", False, make_pair=lambda n, s: TreatedEffect(n)),
+        PairCandidate("treated_effect", False, make_pair=lambda n, s: TreatedEffect(n)),
         NAMES,
         X,
         y,
@@ -154,9 +154,9 @@ def test_the_anchored_selection_is_scored_as_a_procedure() -> None:
 
     X, y, groups = _table(n_publications=30)
     pairs = Pairs.within(groups)
-    treated = PairCandidate("treated_vs_control", False, make_pair=lambda n, s: TreatedEffect(n))
+    treated = PairCandidate("treated_effect", False, make_pair=lambda n, s: TreatedEffect(n))
     candidates = [SAME_AS_REFERENCE, treated]
     results = {c.name: evaluate_pairs(c, NAMES, X, y, groups, pairs, {}, seeds=(0,), n_splits=4) for c in candidates}
     score, wins = selection_mae(candidates, {}, results, NAMES, X, y, groups, pairs, seeds=(0,), n_splits=4)
-    assert wins == {"treated_vs_control": 4}  # the relative signal is found on every outer training side
-    assert score == pytest.approx(results["treated_vs_control"].metrics["mae"])
+    assert wins == {"treated_effect": 4}  # the relative signal is found on every outer training side
+    assert score == pytest.approx(results["treated_effect"].metrics["mae"])

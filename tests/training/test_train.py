@@ -140,7 +140,7 @@ def test_compare_reads_candidates_back(store) -> None:
     # the anchored baseline, the pair models, and the non-constant absolute candidate's ratio (with the treated term)
     assert {r["model"] for r in anchored} >= {
         "same_as_reference",
-        "treated_vs_control",
+        "treated_effect",
         "diff_ridge",
         "xgboost_ratio",
         "xgboost+treated",
