@@ -87,3 +87,13 @@ def live_server(trained_store: Path, tmp_path_factory: pytest.TempPathFactory) -
     """The base URL of a real ``asepred serve`` on 127.0.0.1, ready, serving the session's champion."""
     with serving(trained_store, tmp_path_factory.mktemp("live-server") / "serve.log") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def service_app() -> object:
+    """The service's ASGI app, one per test session: BentoML registers its Prometheus metrics in one global registry
+    when an app first answers, so a second app in the same process fails every request (DuplicateTimeseries).
+    Modules open their own ``TestClient(service_app)`` (which loads the model of the store they point at)."""
+    from asepred.serving.service import ASEPredictor
+
+    return ASEPredictor.to_asgi()

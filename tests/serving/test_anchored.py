@@ -23,14 +23,12 @@ RECORDS = [
 
 
 @pytest.fixture(scope="module")
-def client(trained_store) -> Iterator[TestClient]:
+def client(trained_store, service_app: object) -> Iterator[TestClient]:
     with pytest.MonkeyPatch.context() as mp:
         from tests.conftest import _isolate
 
         _isolate(trained_store, mp)
-        from asepred.serving.service import ASEPredictor
-
-        with TestClient(ASEPredictor.to_asgi()) as test_client:
+        with TestClient(service_app) as test_client:
             yield test_client
 
 

@@ -1,0 +1,213 @@
+"""Every bad input is a 4xx whose ``error`` names the field (in process, through the ASGI app), and an oversized body
+is a 413 answered unread by a real server, without a memory spike."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from asepred.serving.schemas import MAX_RECORDS
+from asepred.serving.service import MAX_BODY_BYTES
+
+GOOD = {"material": "CsPbBr3", "dimensionality": "nanocrystal"}
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def client(trained_store: Path, service_app: object) -> Iterator[TestClient]:
+    with pytest.MonkeyPatch.context() as mp:
+        from tests.conftest import _isolate
+
+        _isolate(trained_store, mp)
+        with TestClient(service_app) as test_client:
+            yield test_client
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "named"),
+    [
+        (b"{not json", 400, "body: Invalid JSON"),
+        (b"", 400, "records: Field required"),
+        (b"[1, 2]", 400, "body: Input should be an object"),
+        (b'{"records": "CsPbBr3"}', 400, "records: Input should be a valid array"),
+        (b'{"records": [null]}', 400, "records[0]: Input should be an object"),
+        (b'{"records": [{"material": 5, "dimensionality": "2D"}]}', 400, "records[0].material"),
+        (b'{"records": [{"material": "CsPbBr3"}]}', 400, "records[0].dimensionality: Field required"),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D", "colour": 1}]}', 400, "records[0].colour"),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D"}], "colour": 1}', 400, "colour: Extra inputs"),
+        (
+            b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D", "temperature_k": "hot"}]}',
+            400,
+            "temperature_k",
+        ),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D", "temperature_k": NaN}]}', 400, "temperature_k"),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D", "n_layers": 0}]}', 400, "records[0].n_layers"),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D", "n_layers": 2.5}]}', 400, "n_layers"),
+        (
+            b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D", "pump_wavelength_nm": 1e9}]}',
+            400,
+            "wavelength",
+        ),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D", "pump_pulse": "cw"}]}', 400, "pump_pulse"),
+        (b'{"records": [], "evidence": 0}', 400, "records: List should have at least 1 item"),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D"}], "evidence": 21}', 400, "evidence"),
+        (b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D"}], "evidence": "all"}', 400, "evidence"),
+        (
+            b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D"}], '
+            b'"reference": {"material": "CsPbBr3", "dimensionality": "2D"}}',
+            400,
+            "reference.threshold_uj_cm2: Field required",
+        ),
+        (
+            b'{"records": [{"material": "CsPbBr3", "dimensionality": "2D"}], '
+            b'"reference": {"material": "CsPbBr3", "dimensionality": "2D", "threshold_uj_cm2": -1}}',
+            400,
+            "reference.threshold_uj_cm2",
+        ),
+        (b'{"records": [{"material": "CsPbXx3", "dimensionality": "3D film"}]}', 422, "records[0].material"),
+        (b'{"records": [{"material": "Pb3Br", "dimensionality": "3D film"}]}', 422, "records[0].material"),
+        (b'{"records": [{"material": "(((((", "dimensionality": "3D film"}]}', 422, "records[0].material"),
+        (
+            b'{"records": [{"material": "L2PbI4", "dimensionality": "2D", "spacer": "C1CC(("}]}',
+            422,
+            "records[0].spacer",
+        ),
+    ],
+)
+def test_bad_input_is_a_4xx_naming_the_field(client: TestClient, body: bytes, status: int, named: str) -> None:
+    for path in ("/predict", "/explain"):
+        response = client.post(path, content=body, headers=JSON)
+        assert response.status_code == status, response.text
+        error = response.json()["error"]
+        assert named in error, error
+
+
+def test_an_over_long_batch_is_a_400_naming_records(client: TestClient) -> None:
+    response = client.post("/predict", json={"records": [GOOD] * (MAX_RECORDS + 1), "evidence": 0})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("records: List should have at most 10000 items")
+
+
+def test_an_unusable_record_is_named_by_its_row(client: TestClient) -> None:
+    bad = {"material": "CsPbXx3", "dimensionality": "3D film"}
+    response = client.post("/predict", json={"records": [GOOD, GOOD, bad], "evidence": 0})
+    assert response.status_code == 422
+    assert response.json()["error"].startswith("records[2].material:")
+
+
+def test_the_openapi_document_declares_every_error(client: TestClient) -> None:
+    spec = client.get("/docs.json").json()
+    for path in ("/predict", "/explain"):
+        operation = spec["paths"][path]["post"]
+        assert {"200", "400", "413", "422"} <= set(operation["responses"])
+        assert operation["requestBody"]["required"] is True
+    assert "/model" in spec["paths"]
+
+
+def test_the_service_still_answers_after_bad_input(client: TestClient) -> None:
+    client.post("/predict", content=b"{not json", headers=JSON)
+    client.post("/predict", content=b"x" * (MAX_BODY_BYTES + 1), headers=JSON)
+    assert client.post("/predict", json={"records": [GOOD]}).status_code == 200
+
+
+# --- a real server: 413 without reading the body ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def _peak_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+@pytest.fixture(scope="module")
+def real_server(trained_store: Path) -> Iterator[tuple[str, int]]:
+    port = _free_port()
+    env = {**os.environ, "ASEPRED_HOME": str(trained_store)}
+    env["MLFLOW_TRACKING_URI"] = f"sqlite:///{trained_store / 'mlflow.db'}"
+    cli = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
+    process = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        with httpx.Client(base_url=url, timeout=5) as http:
+            while True:
+                assert process.poll() is None and time.monotonic() < deadline, "server did not start"
+                try:
+                    if http.get("/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+        (worker,) = [pid for pid in _descendants(process.pid) if b"_bentoml_impl.worker" in _cmdline(pid)]
+        yield url, worker
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_a_20_mb_body_is_a_413_without_a_memory_spike(real_server: tuple[str, int]) -> None:
+    url, worker = real_server
+    twenty_mb = b"x" * (20 * 1024 * 1024)
+    before = _peak_rss_kb(worker)
+    with httpx.Client(base_url=url, timeout=60) as http:
+        declared = http.post("/predict", content=twenty_mb, headers=JSON)
+        assert declared.status_code == 413 and "body" in declared.json()["error"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams, refused at the limit
+            for i in range(0, len(twenty_mb), 1 << 20):
+                yield twenty_mb[i : i + (1 << 20)]
+
+        streamed = http.post("/predict", content=chunks(), headers=JSON)
+        assert streamed.status_code == 413
+    with httpx.Client(base_url=url, timeout=60) as http:
+        assert http.post("/predict", json={"records": [GOOD], "evidence": 0}).status_code == 200
+    grown_mb = (_peak_rss_kb(worker) - before) / 1024
+    assert grown_mb < MAX_BODY_BYTES / 2**20 + 8, f"the worker's peak memory grew by {grown_mb:.0f} MB"
