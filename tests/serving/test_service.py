@@ -96,3 +96,20 @@ def test_batch_bounds(client: TestClient) -> None:
 def test_server_survives_bad_requests(client: TestClient) -> None:
     client.post("/predict", content=b"{not json", headers={"content-type": "application/json"})
     assert client.post("/predict", json={"records": GOOD[:1]}).status_code == 200
+
+
+def test_model_card_is_served_and_documented(client: TestClient) -> None:
+    response = client.get("/model")
+    assert response.status_code == 200
+    card = response.json()
+    assert card["name"] == "ase-threshold" and card["version"] and card["run_id"] and card["data_hash"]
+    assert card["features"] and card["citations"] and card["absolute"]["mae"] is not None
+    assert card["interval_halfwidth_decades"] > 0 and "decades" in card["meaning"]
+    assert client.get("/model").json() == card  # computed once at start-up, the same every time
+    documented = client.get("/docs.json").json()["paths"]["/model"]["get"]["responses"]["200"]
+    assert documented["content"]["application/json"]["schema"]["$ref"].endswith("/ModelCard")
+
+
+def test_readyz_means_loaded(client: TestClient) -> None:
+    assert client.get("/readyz").status_code == 200
+    assert client.post("/predict", json={"records": GOOD[:1], "evidence": 0}).status_code == 200
