@@ -1,0 +1,77 @@
+"""Where a server's start-up time goes: the stages a BentoML worker runs before ``/readyz`` answers, each timed in a
+fresh process (wall and CPU seconds), and the heaviest imports of the ``asepred`` CLI that starts it.
+
+Run: ``python bench/startup.py [--store PATH] [--repeats 3]`` (without ``--store``: trains a quick champion first).
+``bench/serve.py`` measures the whole start, ``asepred serve`` to ``/readyz``, with the CPU of each process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from servers import use_store
+
+STAGES = r"""
+import json, time
+marks = [("start", time.perf_counter(), time.process_time())]
+def mark(name):
+    marks.append((name, time.perf_counter(), time.process_time()))
+import bentoml, _bentoml_sdk
+mark("import bentoml")
+import asepred.serving.service
+mark("import the service module (schemas, middleware)")
+from asepred.serving import answers
+mark("import the answer path (mlflow, scikit-learn, RDKit, pymatgen)")
+from asepred.core.registry import champion
+current = champion()
+mark("registry look-up (MLflow's SQLite store)")
+import mlflow
+model = mlflow.pyfunc.load_model(f"models:/ase-threshold/{current.version}", suppress_warnings=True)
+mark("load the model (unpickle)")
+answers.model_card(model.unwrap_python_model(), current)
+mark("model card")
+print(json.dumps([(b[0], b[1] - a[1], b[2] - a[2]) for a, b in zip(marks, marks[1:])]))
+"""
+
+
+def stages(repeats: int) -> list[tuple[str, float, float]]:
+    runs = [json.loads(subprocess.check_output([sys.executable, "-c", STAGES], text=True)) for _ in range(repeats)]
+    return [(runs[0][i][0], min(r[i][1] for r in runs), min(r[i][2] for r in runs)) for i in range(len(runs[0]))]
+
+
+def heaviest_imports(module: str, n: int = 8) -> list[tuple[str, float]]:
+    """Top-level packages by cumulative import time (``python -X importtime``), seconds."""
+    err = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True)
+    total: dict[str, float] = {}
+    for line in err.stderr.splitlines():
+        found = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+        if found and len(found.group(2)) <= 3:  # the module itself and its direct imports
+            total[found.group(3)] = int(found.group(1)) / 1e6
+    return sorted(total.items(), key=lambda kv: -kv[1])[:n]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", help="an existing store with a champion (default: train a quick one)")
+    parser.add_argument("--repeats", type=int, default=3, help="fresh processes per stage list; best is shown")
+    args = parser.parse_args()
+    use_store(args.store)
+    print(f"A worker's start-up stages, best of {args.repeats} fresh processes (seconds):")
+    print("| stage | wall | CPU |\n|---|---|---|")
+    rows = stages(args.repeats)
+    for name, wall, cpu in rows:
+        print(f"| {name} | {wall:.2f} | {cpu:.2f} |")
+    print(f"| total | {sum(r[1] for r in rows):.2f} | {sum(r[2] for r in rows):.2f} |")
+    print("\nThe CLI's own start (`import asepred.core.cli`), heaviest direct imports (cumulative seconds):")
+    for name, seconds in heaviest_imports("asepred.core.cli"):
+        print(f"- {name}: {seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()
