@@ -1,8 +1,10 @@
 """Where a server's start-up time goes: the stages a BentoML worker runs before ``/readyz`` answers, each timed in a
 fresh process (wall and CPU seconds), and the heaviest imports of the ``asepred`` CLI that starts it.
 
-Run: ``python bench/startup.py [--store PATH] [--repeats 3]`` (without ``--store``: trains a quick champion first).
-``bench/serve.py`` measures the whole start, ``asepred serve`` to ``/readyz``, with the CPU of each process.
+It also times whole starts, ``asepred serve`` to ``/readyz`` 200, with two workers and with one.
+
+Run: ``python bench/startup.py [--store PATH] [--repeats 3] [--serve-runs 3]`` (without ``--store``: trains a quick
+champion first).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from servers import use_store
+from servers import ASEPRED, free_port, load_average, running, use_store
 
 STAGES = r"""
 import json, time
@@ -60,8 +62,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", help="an existing store with a champion (default: train a quick one)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes per stage list; best is shown")
+    parser.add_argument("--serve-runs", type=int, default=3, help="whole starts timed per worker count (default 3)")
     args = parser.parse_args()
     use_store(args.store)
+    print("`asepred serve` to /readyz 200 (seconds, each run; load average before each):")
+    for workers in (2, 1):
+        runs = []
+        for _ in range(args.serve_runs):
+            load = load_average()
+            port = free_port()
+            with running([*ASEPRED, "serve", "--port", str(port), "--workers", str(workers)], port, "/readyz") as s:
+                runs.append(f"{s.ready_s:.1f} (load {load:.1f})")
+        print(f"- {workers} worker{'s' if workers > 1 else ''}: {', '.join(runs)}")
+    print()
     print(f"A worker's start-up stages, best of {args.repeats} fresh processes (seconds):")
     print("| stage | wall | CPU |\n|---|---|---|")
     rows = stages(args.repeats)
