@@ -79,11 +79,15 @@ def test_up_trains_then_serves_a_real_server(store: Path) -> None:
             assert missing.status_code == 400 and "dimensionality" in missing.text
             assert client.get("/readyz").status_code == 200  # still up after bad requests
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)  # what a supervisor sends: `up` stops its server and frees the port
         try:
-            process.wait(timeout=20)
+            stopped = process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            stopped = process.wait()
         log.close()
+    assert stopped == 0
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine, a listener is not
+        s.bind(("127.0.0.1", port))  # nothing holds the port any more
     assert (store / "mlflow.db").exists()
