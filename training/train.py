@@ -21,6 +21,7 @@ from mlflow.models import infer_signature
 from mlflow.tracking import MlflowClient
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 from asepred.core import config
 from asepred.core.console import err
@@ -328,6 +329,14 @@ def _register(run_id: str, model_uri: str) -> str:
 
 
 def train(settings: Settings) -> Outcome:
+    """Cross-validate, select, log and register (see the module docstring) with one OpenMP thread: the candidates
+    fit tens of records, where threads only cost, and on a shared 2-core machine scikit-learn's histogram boosting
+    with two OpenMP threads slowed ~100-fold under a concurrent load (``python bench/openmp_threads.py``)."""
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return _train(settings)
+
+
+def _train(settings: Settings) -> Outcome:
     data = Dataset.load(settings)
     pool = {**CANDIDATES, **settings.extra_candidates}
     chosen = [pool[name] for name in settings.candidates]
