@@ -38,7 +38,16 @@ def featurizer(records: list[dict]) -> RecordFeaturizer:
     return RecordFeaturizer().fit(pd.DataFrame(records))
 
 
-def test_row_path_equals_frame_path(featurizer: RecordFeaturizer, records: list[dict]) -> None:
+@pytest.fixture(params=["row by row", "column-wise"])
+def list_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A list of records goes row by row up to ``ROW_PATH_UP_TO`` distinct records, column-wise beyond: both."""
+    import asepred.features.featurizer as featurizer_module
+
+    monkeypatch.setattr(featurizer_module, "ROW_PATH_UP_TO", 10**9 if request.param == "row by row" else 0)
+    return request.param
+
+
+def test_row_path_equals_frame_path(featurizer: RecordFeaturizer, records: list[dict], list_path: str) -> None:
     by_frame = featurizer.transform(pd.DataFrame(records))
     by_rows = featurizer.transform(records)
     np.testing.assert_array_equal(by_rows, by_frame)  # NaN where NaN, every other number bit for bit
@@ -68,7 +77,7 @@ def test_distinct_records_number_repeats_once(records: list[dict]) -> None:
     ],
 )
 def test_both_paths_name_the_same_row_and_field(
-    featurizer: RecordFeaturizer, records: list[dict], bad: dict, field: str
+    featurizer: RecordFeaturizer, records: list[dict], bad: dict, field: str, list_path: str
 ) -> None:
     batch = [records[0], records[1], bad, bad]
     errors = []
@@ -92,7 +101,7 @@ def test_numpy_domain_distances_equal_sklearn() -> None:
 
 
 @pytest.mark.slow
-def test_request_path_predictions_equal_batch_path(use_trained_store, records: list[dict]) -> None:
+def test_request_path_predictions_equal_batch_path(use_trained_store, records: list[dict], list_path: str) -> None:
     from asepred.core.registry import load_champion
 
     predictor, _ = load_champion()
