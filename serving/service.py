@@ -3,7 +3,8 @@
 
 The module imports only what the schemas need: ``bentoml serve`` imports it once in its supervising process, which
 never predicts, and the model and its libraries load in the worker (``__init__``). Request bodies over
-``MAX_BODY_BYTES`` are refused with 413 before they are read (``serving/body_limit.py``).
+``MAX_BODY_BYTES`` are refused with 413 before they are read (``serving/body_limit.py``); every client error names
+its field, as the OpenAPI document declares (``serving/client_errors.py``). docs/performance.md has the figures.
 """
 
 from __future__ import annotations
