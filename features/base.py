@@ -108,7 +108,9 @@ def distinct_records(records: Sequence[Mapping[str, object]]) -> tuple[RecordRow
     if isinstance(records, DistinctRecordRows):
         return records, np.arange(len(records), dtype=np.intp), list(range(len(records)))
     index: dict[tuple, int] = {}
-    seen: dict[tuple, int] = {}  # the records' own values: most repeats are found here without normalising
+    # the records' own values: most repeats are found here without normalising (text fields hold str or None, as
+    # the request schema and the curated tables give them, so equal raw values normalise equally)
+    seen: dict[tuple, int] = {}
     codes = np.empty(len(records), dtype=np.intp)
     first: list[int] = []
     for i, record in enumerate(records):
