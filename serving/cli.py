@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -40,9 +41,11 @@ def _require_champion() -> None:
     try:
         champion()
     except NoChampionError:
-        raise NoChampionError(
-            f"no champion model in {config.tracking_uri()}: run `asepred train` first", field="model"
-        ) from None
+        raise _no_champion() from None
+
+
+def _no_champion() -> NoChampionError:
+    return NoChampionError(f"no champion model in {config.tracking_uri()}: run `asepred train` first", field="model")
 
 
 #: How long the server gets to stop after SIGTERM before its whole process group is killed.
@@ -126,6 +129,9 @@ def _serve(host: str, port: int, workers: int | None = None, check: Callable[[],
 def serve(host: Host = "127.0.0.1", port: Port = 3000, workers: Workers = None) -> None:
     """Serve the champion model over HTTP (BentoML) until SIGTERM or Ctrl-C, which stop the server too. Exits 1 if no
     champion is registered."""
+    uri = config.tracking_uri()
+    if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists():
+        raise fail(_no_champion())  # no store at all: say so at once, without starting a server or creating a store
     _serve(host, port, workers, check=_require_champion)
 
 

@@ -128,3 +128,33 @@ def test_a_server_does_not_outlive_a_killed_cli(home: Path) -> None:
     process.kill()  # SIGKILL: no chance to clean up; the kernel and the worker's watchdog must do it
     process.wait()
     wait_gone(server, port, within=STOP_WITHIN_S)
+
+
+def test_a_store_without_champion_stops_the_server_it_started(store: Path) -> None:
+    """`serve` checks the champion while its server starts: none means the server is stopped and the command exits 1."""
+    from asepred.core.errors import NoChampionError
+    from asepred.core.registry import champion
+
+    with pytest.raises(NoChampionError):
+        champion()  # creates the (empty) store, so the CLI cannot tell "no champion" from the file alone
+    port = free_port()
+    result = subprocess.run(
+        [*ASEPRED, "serve", "--port", str(port)],
+        cwd=store,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "asepred train" in result.stderr
+    assert port_is_free(port)
+    stray = [p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}".encode() in _cmdline(p)]
+    assert not stray, "a server process outlived the command"
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
