@@ -189,6 +189,7 @@ def main() -> None:
             f"peak memory, sum over processes (client, scheduler, nannies, workers): RSS {memory.rss / GIB:.2f} GiB, "
             f"PSS {memory.pss / GIB:.2f} GiB"
         )
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
