@@ -215,7 +215,7 @@ def screen(
         if sample is not None:
             screening.check_reference(predictor, sample)
         err.print(
-            f"{len(grid):,} candidates; model {champion.model} v{champion.version}; "
+            f"{grid.space.name or space.name}: {len(grid):,} candidates; model {champion.model} v{champion.version}; "
             f"differences under {predictor.resolvable_decades():.2f} decades are ties",
             highlight=False,
         )
