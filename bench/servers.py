@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -22,9 +23,17 @@ RECORD = {"material": "PEA2(FA0.7Cs0.3)2Pb3Br10", "dimensionality": "quasi-2D", 
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port on 127.0.0.1 BELOW the kernel's ephemeral range: BentoML's supervisor reserves its own control
+    ports by binding port 0 (an ephemeral port), so a server port picked the same way can collide with one of them
+    while the server starts (seen: ZMQError "Address already in use" on the HTTP port)."""
+    for port in random.sample(range(20_000, 32_768), 200):  # Linux's ephemeral range starts at 32768
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def use_store(path: str | None) -> Path:

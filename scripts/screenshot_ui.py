@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -38,9 +39,17 @@ FLAGS = [
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port on 127.0.0.1 BELOW the kernel's ephemeral range: BentoML's supervisor reserves its own control
+    ports by binding port 0 (an ephemeral port), so a server port picked the same way can collide with one of them
+    while the server starts (seen: ZMQError "Address already in use" on the HTTP port)."""
+    for port in random.sample(range(20_000, 32_768), 200):  # Linux's ephemeral range starts at 32768
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 @contextmanager

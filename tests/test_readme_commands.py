@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -15,14 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from asepred.core.cli import app
+from tests.conftest import free_port
 
 ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_serve_without_champion_says_to_train(store: Path) -> None:
@@ -79,7 +75,8 @@ def test_up_trains_then_serves_a_real_server(store: Path) -> None:
             assert missing.status_code == 400 and "dimensionality" in missing.text
             assert client.get("/readyz").status_code == 200  # still up after bad requests
     finally:
-        os.killpg(process.pid, signal.SIGTERM)  # what a supervisor sends: `up` stops its server and frees the port
+        with contextlib.suppress(ProcessLookupError):  # already gone: the assertion above says why
+            os.killpg(process.pid, signal.SIGTERM)  # what a supervisor sends: `up` stops its server and frees the port
         try:
             stopped = process.wait(timeout=20)
         except subprocess.TimeoutExpired:

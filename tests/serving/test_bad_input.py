@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from starlette.testclient import TestClient
 
 from asepred.serving.schemas import MAX_RECORDS
 from asepred.serving.service import MAX_BODY_BYTES
+from tests.conftest import free_port
 
 GOOD = {"material": "CsPbBr3", "dimensionality": "nanocrystal"}
 JSON = {"content-type": "application/json"}
@@ -123,12 +123,6 @@ def test_the_service_still_answers_after_bad_input(client: TestClient) -> None:
 # --- a real server: 413 without reading the body ------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -162,7 +156,7 @@ def _peak_rss_kb(pid: int) -> int:
 
 @pytest.fixture(scope="module")
 def real_server(trained_store: Path) -> Iterator[tuple[str, int]]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ASEPRED_HOME": str(trained_store)}
     env["MLFLOW_TRACKING_URI"] = f"sqlite:///{trained_store / 'mlflow.db'}"
     cli = [sys.executable, "-c", "from asepred.core.cli import app; app()"]

@@ -17,17 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import free_port
+
 ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
 STOP_WITHIN_S = 10.0
 READY_WITHIN_S = 120.0  # generous: CI shares two cores with whatever else runs; bench/serve.py measures start-up
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def port_is_free(port: int) -> bool:
