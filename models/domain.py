@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,7 +32,9 @@ class ApplicabilityDomain(BaseEstimator):
     def fit(self, X: np.ndarray, spacers: Sequence[str]) -> ApplicabilityDomain:
         X = np.asarray(X, dtype=float)
         names = list(self.feature_names)
-        self.center_ = np.nan_to_num(np.nanmedian(X, axis=0))
+        with warnings.catch_warnings():  # a column never stated in training (all NaN) has centre 0, said in notes
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.center_ = np.nan_to_num(np.nanmedian(X, axis=0))
         filled = np.where(np.isnan(X), self.center_, X)
         spread = filled.std(axis=0)
         self.varying_ = spread > 1e-9 * np.maximum(1.0, np.abs(self.center_))
