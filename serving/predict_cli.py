@@ -56,7 +56,8 @@ def _evidence_table(evidence: list) -> Table:
     table.add_column("material")
     table.add_column("what differs")
     table.add_column("year", justify="right")
-    table.add_column("link", overflow="fold")
+    links = [e.link or "" for e in evidence]
+    table.add_column("link", no_wrap=True, min_width=max(map(len, links), default=4))  # a cut link is no link
     for e in evidence:
         threshold = "—" if e.threshold_uj_cm2 is None else f"{e.threshold_uj_cm2:.3g}"
         material = escape(f"{e.material} ({e.dimensionality})") + (" [lab]" if e.source == "lab" else "")
