@@ -9,12 +9,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
-from tests.conftest import free_port
+from tests.conftest import _isolate, free_port
 
 ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
 READY_WITHIN_S = 180
@@ -44,13 +46,20 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int  # the ``asepred serve`` CLI, leader of the server's process group
+
+
 @contextmanager
-def serving(home: Path, log_path: Path) -> Iterator[str]:
-    """A real ``asepred serve`` (BentoML) on a free 127.0.0.1 port over the store at ``home``: its URL, once ready."""
+def serving(home: Path, log_path: Path, workers: int | None = None) -> Iterator[Server]:
+    """A real ``asepred serve`` (BentoML) on a free 127.0.0.1 port over the store at ``home``, once ready."""
     port = free_port()
+    options = ["--workers", str(workers)] if workers else []
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*ASEPRED, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*ASEPRED, "serve", "--host", "127.0.0.1", "--port", str(port), *options],
             cwd=home,
             env=store_env(home),
             stdout=log,
@@ -72,7 +81,7 @@ def serving(home: Path, log_path: Path) -> Iterator[str]:
                     if time.monotonic() > deadline:
                         pytest.fail(f"server not ready in {READY_WITHIN_S} s:\n{log_path.read_text()}")
                     time.sleep(0.3)
-            yield url
+            yield Server(url, process.pid)
         finally:
             _stop(process)
 
@@ -80,8 +89,8 @@ def serving(home: Path, log_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def live_server(trained_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a real ``asepred serve`` on 127.0.0.1, ready, serving the session's champion."""
-    with serving(trained_store, tmp_path_factory.mktemp("live-server") / "serve.log") as url:
-        yield url
+    with serving(trained_store, tmp_path_factory.mktemp("live-server") / "serve.log") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +101,38 @@ def service_app() -> object:
     from asepred.serving.service import ASEPredictor
 
     return ASEPredictor.to_asgi()
+
+
+@pytest.fixture(scope="module")
+def client(trained_store: Path, service_app: object) -> Iterator[TestClient]:
+    """The service in process (Starlette's TestClient runs its start-up) over the session's champion."""
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(trained_store, mp)
+        with TestClient(service_app) as test_client:
+            yield test_client
+
+
+def cmdline(pid: int) -> bytes:
+    """A process's command line, NUL-separated (empty once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, grandchildren, …), read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found

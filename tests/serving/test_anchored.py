@@ -5,7 +5,6 @@ anchored scores beside the anchored baseline."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
@@ -20,16 +19,6 @@ RECORDS = [
     {"material": "CsPbBr3", "dimensionality": "3D film", "pump_pulse": "ns", "strategy": "additive"},
     {"material": "PEA2(FA0.7Cs0.3)2Pb3Br10", "dimensionality": "quasi-2D", "spacer": "PEA", "n_layers": 3},
 ]
-
-
-@pytest.fixture(scope="module")
-def client(trained_store, service_app: object) -> Iterator[TestClient]:
-    with pytest.MonkeyPatch.context() as mp:
-        from tests.conftest import _isolate
-
-        _isolate(trained_store, mp)
-        with TestClient(service_app) as test_client:
-            yield test_client
 
 
 def test_every_prediction_is_anchored_and_the_reference_itself_at_its_value(client: TestClient) -> None:

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
 
 NANOCRYSTAL = {"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}
-
-
-@pytest.fixture(scope="module")
-def client(trained_store, service_app: object) -> Iterator[TestClient]:
-    with pytest.MonkeyPatch.context() as mp:
-        from tests.conftest import _isolate
-
-        _isolate(trained_store, mp)
-        with TestClient(service_app) as test_client:
-            yield test_client
 
 
 def test_every_prediction_carries_its_evidence(client: TestClient) -> None:

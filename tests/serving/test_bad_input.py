@@ -3,11 +3,6 @@ is a 413 answered unread by a real server, without a memory spike."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,20 +12,10 @@ from starlette.testclient import TestClient
 
 from asepred.serving.schemas import MAX_RECORDS
 from asepred.serving.service import MAX_BODY_BYTES
-from tests.conftest import free_port
+from tests.serving.conftest import cmdline, descendants, serving
 
 GOOD = {"material": "CsPbBr3", "dimensionality": "nanocrystal"}
 JSON = {"content-type": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def client(trained_store: Path, service_app: object) -> Iterator[TestClient]:
-    with pytest.MonkeyPatch.context() as mp:
-        from tests.conftest import _isolate
-
-        _isolate(trained_store, mp)
-        with TestClient(service_app) as test_client:
-            yield test_client
 
 
 @pytest.mark.parametrize(
@@ -123,30 +108,6 @@ def test_the_service_still_answers_after_bad_input(client: TestClient) -> None:
 # --- a real server: 413 without reading the body ------------------------------------------------------------------
 
 
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
-
-
 def _peak_rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -155,35 +116,11 @@ def _peak_rss_kb(pid: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def real_server(trained_store: Path) -> Iterator[tuple[str, int]]:
-    port = free_port()
-    env = {**os.environ, "ASEPRED_HOME": str(trained_store)}
-    env["MLFLOW_TRACKING_URI"] = f"sqlite:///{trained_store / 'mlflow.db'}"
-    cli = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
-    process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        with httpx.Client(base_url=url, timeout=5) as http:
-            while True:
-                assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-                try:
-                    if http.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.2)
-        (worker,) = [pid for pid in _descendants(process.pid) if b"_bentoml_impl.worker" in _cmdline(pid)]
-        yield url, worker
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+def real_server(trained_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A real server with one worker: its URL and the worker's pid (whose memory the test watches)."""
+    with serving(trained_store, tmp_path_factory.mktemp("body-limit") / "serve.log", workers=1) as server:
+        (worker,) = [pid for pid in descendants(server.pid) if b"_bentoml_impl.worker" in cmdline(pid)]
+        yield server.url, worker
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.conftest import free_port
+from tests.serving.conftest import cmdline, descendants
 
 ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
 STOP_WITHIN_S = 10.0
@@ -43,23 +44,6 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state not in ("Z", "X")
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
 
 
 def start(command: str, home: Path) -> tuple[subprocess.Popen, int, list[int]]:
@@ -145,12 +129,7 @@ def test_a_store_without_champion_stops_the_server_it_started(store: Path) -> No
     assert result.returncode == 1
     assert "asepred train" in result.stderr
     assert port_is_free(port)
-    stray = [p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}".encode() in _cmdline(p)]
+    stray = [
+        p for p in Path("/proc").iterdir() if p.name.isdigit() and f"--port\x00{port}".encode() in cmdline(int(p.name))
+    ]
     assert not stray, "a server process outlived the command"
-
-
-def _cmdline(proc: Path) -> bytes:
-    try:
-        return (proc / "cmdline").read_bytes()
-    except OSError:
-        return b""

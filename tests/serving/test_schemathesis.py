@@ -5,57 +5,26 @@ The number of examples is bounded so the run stays well under a minute."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.conftest import free_port
+from tests.serving.conftest import serving
 
-ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
 EXAMPLES = 60
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server(trained_store: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "ASEPRED_HOME": str(trained_store)}
-    env["MLFLOW_TRACKING_URI"] = f"sqlite:///{trained_store / 'mlflow.db'}"
-    process = subprocess.Popen(
-        [*ASEPRED, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        with httpx.Client(base_url=url, timeout=5) as client:
-            while True:
-                assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-                try:
-                    if client.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.2)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+def server(trained_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(trained_store, tmp_path_factory.mktemp("schemathesis") / "serve.log", workers=1) as running:
+        yield running.url
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])

@@ -91,8 +91,8 @@ def boosted_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as mp:
         _isolate(home, mp)
         train(Settings(candidates=("xgboost",), seeds=(0,), n_trials=0, learning_curve=False))
-    with serving(home, home / "serve.log") as url:
-        yield url
+    with serving(home, home / "serve.log") as server:
+        yield server.url
 
 
 def record_fields(page: Any) -> Any:
