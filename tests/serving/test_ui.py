@@ -99,6 +99,13 @@ def record_fields(page: Any) -> Any:
     return page.locator("#record-fields")
 
 
+def reference_fields(page: Any) -> Any:
+    """Open the optional reference part, switch it on, and return its fields."""
+    page.get_by_text("Your reference sample (optional)").click()
+    page.get_by_label("Anchor the answer to this sample").check()
+    return page.locator("#reference-fields")
+
+
 def fill_quasi_2d(page: Any) -> None:
     form = record_fields(page)
     form.get_by_label("Formula").fill("PEA2MA2Pb3Br10")
@@ -170,9 +177,7 @@ def test_the_largest_contributions_of_a_boosted_model_are_a_bar_chart(browser: A
 
 def test_a_reference_sample_adds_the_anchored_answer(page: Any) -> None:
     fill_quasi_2d(page)
-    page.get_by_text("Your reference sample (optional)").click()
-    page.get_by_label("Anchor the answer to this sample").check()
-    reference = page.locator("#reference-fields")
+    reference = reference_fields(page)
     reference.get_by_label("Formula").fill("CsPbBr3")
     reference.get_by_label("Dimensionality").select_option("3D film")
     reference.get_by_label("Measured threshold").fill("12")
@@ -214,9 +219,7 @@ def test_schema_errors_land_beside_their_fields_too(page: Any) -> None:
     form.get_by_label("Formula").fill("CsPbBr3")
     form.get_by_label("Dimensionality").select_option("3D film")
     form.get_by_label("n (inorganic layers)").fill("0")
-    page.get_by_text("Your reference sample (optional)").click()
-    page.get_by_label("Anchor the answer to this sample").check()
-    reference = page.locator("#reference-fields")
+    reference = reference_fields(page)
     reference.get_by_label("Formula").fill("CsPbBr3")
     reference.get_by_label("Dimensionality").select_option("3D film")
     reference.get_by_label("Measured threshold").fill("-5")
@@ -232,9 +235,7 @@ def test_schema_errors_land_beside_their_fields_too(page: Any) -> None:
 
 def test_a_bad_reference_formula_shows_beside_the_reference_formula(page: Any) -> None:
     fill_quasi_2d(page)
-    page.get_by_text("Your reference sample (optional)").click()
-    page.get_by_label("Anchor the answer to this sample").check()
-    reference = page.locator("#reference-fields")
+    reference = reference_fields(page)
     reference.get_by_label("Formula").fill("CsPbQ3")
     reference.get_by_label("Dimensionality").select_option("3D film")
     reference.get_by_label("Measured threshold").fill("12")
