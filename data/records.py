@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from asepred.core.errors import DataValidationError
-from asepred.data.schema import COLUMNS, Problem, validate
+from asepred.core.errors import DataValidationError, Problem
+from asepred.data.record import COLUMNS
+from asepred.data.schema import validate
 from asepred.data.tables import bundled_path, ligands
 from asepred.data.units import to_uj_cm2
 
@@ -70,9 +71,7 @@ def check(table: pd.DataFrame, origin: str, *, curated: bool) -> pd.DataFrame:
     """``table`` unchanged if valid, else a ``DataValidationError`` listing every problem."""
     problems = validate(table, spacer_keys(), curated=curated) + unreadable_formulas(table)
     if problems:
-        raise DataValidationError(
-            f"{origin}: {len(problems)} problem(s)", [(p.line, p.column, p.message) for p in problems]
-        )
+        raise DataValidationError(f"{origin}: {len(problems)} problem(s)", problems)
     return table
 
 

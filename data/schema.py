@@ -8,75 +8,45 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 import pandas as pd
 
+from asepred.core.errors import Problem
+from asepred.data.record import (
+    COLUMNS,
+    DIMENSIONALITIES,
+    LAB_REQUIRED,
+    MEASUREMENTS,
+    PUMP_PULSES,
+    PUMP_WAVELENGTH_RANGE_NM,
+    RANGES,
+    REQUEST_FIELDS,
+    SOURCES,
+    STRATEGIES,
+    TEMPERATURE_RANGE_K,
+    UJ_CM2_RANGE,
+    VOCABULARIES,
+)
 from asepred.data.units import KNOWN_UNITS, to_uj_cm2
 
-DIMENSIONALITIES = ("nanocrystal", "nanoplatelet", "quasi-2D", "2D", "3D film", "single crystal", "microstructure")
-STRATEGIES = ("phase", "solvent", "additive", "doping", "ligand", "structural", "encapsulation")
-PUMP_PULSES = ("fs", "ps", "ns", "cw")
-MEASUREMENTS = ("ASE", "lasing")
-SOURCES = ("seed-table", "seed-text", "literature", "lab")
+__all__ = [
+    "COLUMNS",
+    "DIMENSIONALITIES",
+    "MEASUREMENTS",
+    "PUMP_PULSES",
+    "PUMP_WAVELENGTH_RANGE_NM",
+    "REQUIRED",
+    "SOURCES",
+    "STRATEGIES",
+    "TEMPERATURE_RANGE_K",
+    "UJ_CM2_RANGE",
+    "Problem",
+    "validate",
+]
 
-#: Columns with a closed vocabulary, and what an empty value means.
-VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {
-    "dimensionality": (DIMENSIONALITIES, ""),
-    "strategy": (STRATEGIES, " (or empty for a control)"),
-    "pump_pulse": (PUMP_PULSES, " (or empty if not stated)"),
-    "measurement": (MEASUREMENTS, ""),
-    "source": (SOURCES, ""),
-}
-
-#: Columns of a curated table, in order. ``threshold_uj_cm2`` is computed by code (``asepred data build``);
-#: ``exclude_reason`` keeps a record in the table but out of every training target (say why).
-COLUMNS = (
-    "record_id",
-    "material",
-    "dimensionality",
-    "spacer",
-    "n_layers",
-    "strategy",
-    "pump_pulse",
-    "pump_wavelength_nm",
-    "pump_photons",
-    "temperature_k",
-    "measurement",
-    "threshold_value",
-    "threshold_unit",
-    "threshold_uj_cm2",
-    "year",
-    "doi",
-    "reference",
-    "source",
-    "source_locator",
-    "source_url",
-    "quote",
-    "curation_note",
-    "exclude_reason",
-)
-#: Columns a user (lab) table must have; the rest are optional there.
-REQUIRED = ("record_id", "material", "dimensionality", "measurement", "threshold_value", "threshold_unit", "reference")
-
-#: Physical range for a pulsed ASE/lasing threshold in µJ cm⁻²: 1 nJ cm⁻² to 1 J cm⁻².
-UJ_CM2_RANGE = (1e-3, 1e6)
-PUMP_WAVELENGTH_RANGE_NM = (200.0, 2500.0)
-TEMPERATURE_RANGE_K = (1.0, 500.0)
+#: Re-exported from the record contract, where they are declared (``asepred.data.record``).
+REQUIRED = LAB_REQUIRED
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a table: its CSV line (header = line 1), column and what to fix."""
-
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(p for p in (f"line {self.line}" if self.line else "", self.column or "") if p)
-        return f"{where}: {self.message}" if where else self.message
 
 
 def _number(text: str) -> float | None:
@@ -134,13 +104,7 @@ def validate(table: pd.DataFrame, spacers: set[str], *, curated: bool = True) ->
         if r["source"] == "literature" and not r["source_url"]:
             bad("source_url", "is empty for a literature record")
 
-        for column, bounds, integer in (
-            ("n_layers", (1, 100), True),
-            ("pump_photons", (1, 3), True),
-            ("pump_wavelength_nm", PUMP_WAVELENGTH_RANGE_NM, False),
-            ("temperature_k", TEMPERATURE_RANGE_K, False),
-            ("year", (1990, 2100), True),
-        ):
+        for column, bounds, integer in RANGES:
             if not r[column]:
                 continue
             value = _number(r[column])
@@ -175,14 +139,7 @@ def validate(table: pd.DataFrame, spacers: set[str], *, curated: bool = True) ->
             bad("quote", f"has {len(r['quote'])} characters (at most 200)")
 
         key = (
-            r["material"],
-            r["dimensionality"],
-            r["spacer"],
-            r["n_layers"],
-            r["strategy"],
-            r["pump_pulse"],
-            r["pump_wavelength_nm"],
-            r["temperature_k"],
+            *(r[c] for c in REQUEST_FIELDS),
             r["measurement"],
             r["threshold_value"],
             r["threshold_unit"],

@@ -26,20 +26,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from asepred.core.errors import AsepredError
+from asepred.data.record import FEATURIZED_FIELDS, NUMERIC_FIELDS
 
-#: Request and record fields the featurizers read, with the value used when a field is absent.
-RECORD_DEFAULTS: dict[str, object] = {
-    "material": "",
-    "dimensionality": "",
-    "spacer": "",
-    "n_layers": np.nan,
-    "strategy": "",
-    "pump_pulse": "",
-    "pump_wavelength_nm": np.nan,
-    "pump_photons": np.nan,
-    "temperature_k": np.nan,
-}
-NUMERIC_FIELDS = ("n_layers", "pump_wavelength_nm", "pump_photons", "temperature_k")
+#: Record fields the featurizers read (the record contract's ``featurized`` fields), with the value used when a field
+#: is absent: "" for text, NaN for numbers.
+RECORD_DEFAULTS: dict[str, object] = {name: np.nan if name in NUMERIC_FIELDS else "" for name in FEATURIZED_FIELDS}
 _FIELDS = tuple(RECORD_DEFAULTS)
 
 
@@ -169,7 +160,7 @@ def featurize_distinct(
     frame: pd.DataFrame, fields: Sequence[str], featurize: Callable[..., Sequence[float]], width: int
 ) -> np.ndarray:
     """``featurize(*values)`` once per distinct combination of ``fields`` (missing numbers passed as ``None``),
-    broadcast back to every row; an ``AsepredError`` gets ``row`` = the first row holding the offending values."""
+    broadcast back to every row; an ``AsepredError`` is placed at the first row holding the offending values."""
     codes, first = distinct_rows(frame, fields)
     columns = [frame[f].iloc[first].to_numpy(dtype=object) for f in fields]
     rows = np.empty((len(first), width), dtype="float64")
@@ -178,8 +169,7 @@ def featurize_distinct(
         try:
             rows[i] = featurize(*values)
         except AsepredError as error:
-            error.row = int(first[i])
-            raise
+            raise error.at(row=int(first[i])) from None
     return rows[codes]
 
 
@@ -233,8 +223,7 @@ class Descriptor(TransformerMixin, BaseEstimator):
                 try:
                     found[i] = tuple(self.featurize(*key))
                 except AsepredError as error:
-                    error.row = i
-                    raise
+                    raise error.at(row=i) from None
                 if len(cache) >= ROW_CACHE_SIZE:
                     cache.clear()
                 cache[key] = found[i]

@@ -64,8 +64,7 @@ class RecordFeaturizer(TransformerMixin, BaseEstimator):
             else:
                 features = np.hstack([d.featurize_rows(unique) for d in self.descriptors_])
         except AsepredError as error:
-            error.row = first[error.row]
-            raise
+            raise error.renumbered(first) from None
         return features[codes]
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:

@@ -12,9 +12,10 @@ from rdkit import Chem, RDLogger
 from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
 
 from asepred.core.errors import InvalidRecordError, InvalidSmilesError
+from asepred.data.record import SPACER_TOKEN
 from asepred.data.tables import ligand_smiles
 from asepred.features.base import Descriptor
-from asepred.features.sites import SPACER_PLACEHOLDER, parsed
+from asepred.features.sites import parsed
 
 RDLogger.DisableLog("rdApp.*")
 
@@ -40,7 +41,7 @@ def formula_spacer(material: str) -> str:
     """The spacer key written in the formula's emitter phase (``PEA`` in ``PEA2MA2Pb3I10``), or "" (none, or the
     ``L`` placeholder of a spacer the record gives as SMILES)."""
     spacer = parsed(material).emitter.spacer if material else None
-    return spacer if spacer and spacer != SPACER_PLACEHOLDER else ""
+    return spacer if spacer and spacer != SPACER_TOKEN else ""
 
 
 def record_spacer(spacer: str, material: str) -> str:

@@ -180,9 +180,7 @@ class OpticsDescriptor(Descriptor):
         wavelength = frame["pump_wavelength_nm"].to_numpy(dtype="float64")
         bad = np.flatnonzero(wavelength <= 0)  # NaN compares False: a missing wavelength is allowed
         if len(bad):
-            error = _bad_wavelength(wavelength[bad[0]])
-            error.row = int(bad[0])
-            raise error
+            raise _bad_wavelength(wavelength[bad[0]]).at(row=int(bad[0]))
         photon = HC_EV_NM / wavelength
         photons = frame["pump_photons"].fillna(1.0).to_numpy(dtype="float64")
         return np.column_stack([gap, photon - gap, photons * photon - gap])

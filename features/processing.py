@@ -8,10 +8,8 @@ import numpy as np
 import pandas as pd
 
 from asepred.core.errors import InvalidRecordError
-from asepred.data.schema import DIMENSIONALITIES, PUMP_PULSES, STRATEGIES
+from asepred.data.record import DIMENSIONALITIES, PUMP_PULSES, ROOM_TEMPERATURE_K, STRATEGIES
 from asepred.features.base import Descriptor
-
-ROOM_TEMPERATURE_K = 295.0
 
 
 def _slug(value: str) -> str:
@@ -70,8 +68,7 @@ class ProcessingDescriptor(Descriptor):
             try:
                 _check(dimensionality[row], strategy[row], pulse[row])
             except InvalidRecordError as error:
-                error.row = row
-                raise
+                raise error.at(row=row) from None
         strategy = np.where(strategy == "", "control", strategy)
         pulse = np.where(pulse == "", "unknown", pulse)
         return np.column_stack(

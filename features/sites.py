@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from asepred.data.record import A_IONS, B_IONS, LAYERED, SPACER_TOKEN, X_IONS
 from asepred.features.base import Descriptor
 from asepred.features.formula import Material, parse_material, require_charge_balance
-
-A_IONS = ("Cs", "Rb", "K", "MA", "FA", "EA", "GA")
-B_IONS = ("Pb", "Sn", "Ge")
-X_IONS = ("Cl", "Br", "I")
-
-
-#: How a formula names a spacer that the record gives as a SMILES instead of a ligand key: ``L2MA2Pb3I10`` with
-#: ``spacer="CCCC[NH3+]"`` (L for ligand, as the literature writes L2PbI4; no element is called L).
-SPACER_PLACEHOLDER = "L"
 
 
 @lru_cache(maxsize=4096)
 def parsed(material: str) -> Material:
     """``parse_material`` cached (featurizers of one record share one parse), ``L`` read as the spacer; a formula
     that is not charge-balanced is refused here, for training and prediction alike."""
-    return require_charge_balance(parse_material(material, spacer_token=SPACER_PLACEHOLDER))
-
-
-LAYERED = ("quasi-2D", "2D")
+    return require_charge_balance(parse_material(material, spacer_token=SPACER_TOKEN))
 
 
 def layering_warnings(material: str, dimensionality: str, spacer: str, n_layers: float | None) -> list[str]:

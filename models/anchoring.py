@@ -19,15 +19,12 @@ import pandas as pd
 from sklearn.base import RegressorMixin
 
 from asepred.core.errors import AsepredError, InvalidRecordError
+from asepred.data.record import MAX_REFERENCE_UJ_CM2
 from asepred.features.base import as_record_frame
 from asepred.models.pair_candidates import PairModel
 
 if TYPE_CHECKING:
     from asepred.models.predictor import ThresholdPredictor
-
-#: The largest reference threshold accepted, µJ cm⁻² (as ``serving.schemas.ReferenceSample``): above it is not a
-#: pulsed ASE threshold of a perovskite but a unit mistake.
-MAX_REFERENCE_UJ_CM2 = 1.0e5
 
 
 @dataclass
@@ -83,15 +80,14 @@ def anchored_columns(
     log10: np.ndarray,
     reference: Mapping[str, object],
 ) -> dict[str, np.ndarray]:
-    """The ``ANCHORED_COLUMNS`` of ``predictor.predict_records``. An unusable reference raises the ``AsepredError``
-    with ``reference = True`` (the service then names ``reference.<field>``)."""
+    """The ``ANCHORED_COLUMNS`` of ``predictor.predict_records``. An unusable reference raises its ``AsepredError``
+    located in ``reference`` (the service then names ``reference.<field>``)."""
     try:
         measured = _measured(reference)
         ref_features = _reference_features(predictor, reference)
     except AsepredError as error:
-        error.reference = True  # type: ignore[attr-defined]
-        error.row = None  # type: ignore[attr-defined]
-        raise
+        error.row = None  # the reference's own row, 0, is no record's
+        raise error.at(location="reference") from None
     anchor = predictor.anchor
     if isinstance(anchor, Anchor):
         log_ratio = anchor.log_ratio(predictor.regressor, ref_features, features, log10)

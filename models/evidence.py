@@ -32,14 +32,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from asepred.data.record import A_IONS, B_IONS, BY_NAME, CITED_FIELDS, COLLOIDAL, LAYERED, X_IONS, RecordField
 from asepred.data.records import SEED_REVIEW_DOI
 from asepred.features.base import RecordRows, as_record_frame
 from asepred.features.ligand import canonical_cation, record_spacer
 from asepred.features.sites import parsed
 
-X_IONS = ("Cl", "Br", "I")
-B_IONS = ("Pb", "Sn", "Ge")
-A_IONS = ("Cs", "MA", "FA", "Rb", "K", "EA", "GA")
 WEIGHTS = {
     "halide": 3.0,
     "b_site": 3.0,
@@ -51,7 +49,7 @@ WEIGHTS = {
     "pump_pulse": 0.3,
     "measurement": 0.5,
 }
-_RELATED = ({"quasi-2D", "2D"}, {"nanocrystal", "nanoplatelet"})
+_RELATED = (set(LAYERED), set(COLLOIDAL))
 
 
 def _fractions(site: Mapping[str, float], ions: Sequence[str]) -> list[float]:
@@ -241,25 +239,20 @@ def _link(doi: str, row: dict[str, str]) -> str | None:
     return row.get("source_url") or None
 
 
+def _cited(field: RecordField, text: str) -> object:
+    if field.kind == "int":
+        return _optional(text, int)
+    if field.kind == "float":
+        return _optional(text, float)
+    return text if field.always_given else (text or None)
+
+
 def _payload(row: dict[str, str], is_lab: bool) -> dict[str, object]:
-    doi = row.get("doi", "").strip()
-    return {
-        "record_id": row["record_id"],
-        "material": row["material"],
-        "dimensionality": row["dimensionality"],
-        "spacer": row.get("spacer") or None,
-        "n_layers": _optional(row.get("n_layers", ""), int),
-        "strategy": row.get("strategy") or None,
-        "pump_pulse": row.get("pump_pulse") or None,
-        "temperature_k": _optional(row.get("temperature_k", ""), float),
-        "measurement": row["measurement"],
-        "threshold_uj_cm2": _optional(row["threshold_uj_cm2"], float),
-        "year": _optional(row.get("year", ""), int),
-        "reference": row.get("reference", ""),
-        "link": _link(doi, row),
-        "quote": row.get("quote") or None,
-        "source": "lab" if is_lab else (row.get("source") or "literature"),
-    }
+    """The record's ``CITED_FIELDS`` (typed, None where empty), its link, and ``lab`` as the source of a lab's row."""
+    payload = {name: _cited(BY_NAME[name], row.get(name, "")) for name in CITED_FIELDS}
+    payload["link"] = _link(row.get("doi", "").strip(), row)
+    payload["source"] = "lab" if is_lab else (row.get("source") or "literature")
+    return payload
 
 
 def _comparison(q: _Keys, r: int, record: dict, i: _Keys, j: int) -> dict[str, list[str]]:

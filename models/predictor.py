@@ -104,9 +104,7 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
         try:
             table = self._predict_table(unique, None, None)
         except AsepredError as error:
-            if getattr(error, "row", None) is not None:
-                error.row = first[error.row]
-            raise
+            raise error.renumbered(first) from None
         return table if len(unique) == len(codes) else table.iloc[codes].reset_index(drop=True)
 
     def _predict_table(

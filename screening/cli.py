@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,40 +30,18 @@ def reference_sample(
     n_layers: int | None,
     pump_pulse: str | None,
 ) -> dict[str, object] | None:
-    """The reference as the predictor takes it (checked by ``ReferenceSample``); errors name ``reference.<field>``."""
-    from pydantic import ValidationError
+    """The reference as the predictor takes it (``parse_reference``: a JSON file, or the options); the other
+    ``--reference-*`` options fill what it does not state, a 3D film by default. Errors name ``reference.<field>``."""
+    from asepred.data.request import parse_reference
 
-    from asepred.serving.schemas import ReferenceSample
-
-    fields: dict[str, object] = {}
-    if path is not None:
-        try:
-            fields = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise AsepredError(f"cannot read {path}: {exc.strerror}", field="reference") from None
-        except json.JSONDecodeError as exc:
-            raise AsepredError(f"{path} is not JSON ({exc.msg}, line {exc.lineno})", field="reference") from None
-        if not isinstance(fields, dict):
-            raise AsepredError(f"{path} must hold one JSON object (a sample)", field="reference")
-    flags = {
-        "material": material,
-        "threshold_uj_cm2": threshold,
-        "dimensionality": dimensionality,
+    same_setup = {
+        "dimensionality": dimensionality or "3D film",
         "spacer": spacer,
         "n_layers": n_layers,
         "pump_pulse": pump_pulse,
     }
-    fields.update({k: v for k, v in flags.items() if v is not None})
-    if not fields:
-        return None
-    fields.setdefault("dimensionality", "3D film")
-    try:
-        sample = ReferenceSample(**fields)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(map(str, ("reference", *first["loc"])))
-        raise AsepredError(first["msg"], field=where) from None
-    return sample.model_dump(exclude_none=True)
+    sample = parse_reference(path, {"material": material, "threshold_uj_cm2": threshold}, same_setup)
+    return None if sample is None else {k: v for k, v in sample.items() if v is not None}
 
 
 def _progress(total: int) -> tuple[Progress, TaskID]:

@@ -16,24 +16,15 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from asepred.data.record import REQUEST_FIELDS, SPACER_TOKEN, X_IONS
 from asepred.data.tables import ligand_smiles
 from asepred.features.formula import ammonium_count, spacer_charges
 from asepred.screening.space import Space
 
-#: The token a spacer given as SMILES takes in a formula (README: "write it L in the formula").
-SMILES_TOKEN = "L"
-HALIDES = ("Cl", "Br", "I")
+#: The halides a candidate mixes (the record contract's X-site ions).
+HALIDES = X_IONS
 #: Record fields every candidate carries (the prediction request's fields).
-RECORD_COLUMNS = (
-    "material",
-    "dimensionality",
-    "spacer",
-    "n_layers",
-    "strategy",
-    "pump_pulse",
-    "pump_wavelength_nm",
-    "temperature_k",
-)
+RECORD_COLUMNS = REQUEST_FIELDS
 #: What the space says about each candidate beside its record fields.
 AXIS_COLUMNS = ("a_site", "b_site", "halide", *(f"x_{h.lower()}" for h in HALIDES))
 
@@ -82,7 +73,7 @@ def formula(structure: Structure, a: Mapping[str, float], b: Mapping[str, float]
         return f"{_site(a, 1)}{_site(b, 1)}{_halides(x, 3)}"
     n = structure.n_layers or 1
     is_key = structure.spacer in spacer_charges()
-    token = structure.spacer if is_key else SMILES_TOKEN
+    token = structure.spacer if is_key else SPACER_TOKEN
     per_slab = spacers_per_slab(structure.spacer)
     return f"({token}){_count(per_slab)}{_site(a, n - 1)}{_site(b, n)}{_halides(x, 3 * n + 1)}"
 

@@ -94,7 +94,9 @@ class JobResult:
 def _offending(part: pd.DataFrame, error: AsepredError | ValueError) -> pd.Series | None:
     """Rows of ``part`` that fail as the error's row does (same value of the named field, and of the spacer for a
     formula, whose reading depends on it); None when the error does not point at a row we can trust."""
-    row, name, value = getattr(error, "row", None), getattr(error, "field", None), getattr(error, "value", None)
+    if not isinstance(error, AsepredError):
+        return None
+    row, name, value = error.row, error.field, error.value
     if row is None or name not in part.columns or not 0 <= row < len(part):
         return None
     if value is not None and part[name].iloc[row] != value:

@@ -68,13 +68,15 @@ def run(
 
 
 def check_reference(predictor: object, reference: Mapping[str, object]) -> None:
+    """An unusable reference fails here, located in ``reference``, before any candidate is predicted."""
     sample = {k: v for k, v in reference.items() if k != "threshold_uj_cm2"}
     try:
         predictor.predict_records([sample], reference=reference)
-    except (AsepredError, ValueError) as error:
-        field = getattr(error, "field", None)
-        message = str(error).removeprefix(f"{field}: ") if field else str(error)
-        raise AsepredError(message, field=f"reference.{field}" if field else "reference") from None
+    except AsepredError as error:
+        error.row = None  # the reference's own row is no candidate's
+        raise error.at(location="reference") from None
+    except ValueError as error:
+        raise AsepredError(str(error), location="reference") from None
 
 
 def assemble(result: job.JobResult, predictor: object, model: str, seconds: float) -> Screening:

@@ -24,16 +24,25 @@ from pydantic import (
 )
 
 from asepred.core.errors import AsepredError
-from asepred.data.schema import DIMENSIONALITIES, STRATEGIES
+from asepred.data.record import (
+    BULK,
+    LAYERED,
+    PULSED,
+    PUMP_WAVELENGTH_RANGE_NM,
+    ROOM_TEMPERATURE_K,
+    STRATEGIES,
+    TEMPERATURE_RANGE_K,
+    X_IONS,
+)
 from asepred.features.formula import INORGANIC_IONS, molecular_cations
 
-#: Morphologies set by the structure of a layered candidate (a spacer and n), not listed by the user.
-LAYERED = ("2D", "quasi-2D")
-BULK = tuple(d for d in DIMENSIONALITIES if d not in LAYERED)
 FRACTION_TOLERANCE = 1e-6
 MAX_N_LAYERS = 20
 
 Bulk = Literal[BULK]  # type: ignore[valid-type]
+Halide = Literal[X_IONS]  # type: ignore[valid-type]
+Pulse = Literal[PULSED]  # type: ignore[valid-type]
+_NM, _K = PUMP_WAVELENGTH_RANGE_NM, TEMPERATURE_RANGE_K
 Strategy = Literal[STRATEGIES]  # type: ignore[valid-type]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -68,7 +77,7 @@ class HalideRange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mix: tuple[Literal["Cl", "Br", "I"], Literal["Cl", "Br", "I"]]
+    mix: tuple[Halide, Halide]
     step: Annotated[float, Field(gt=0.0, le=1.0)]
     start: Fraction = 0.0
     stop: Fraction = 1.0
@@ -111,9 +120,9 @@ class Pump(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pulse: list[Literal["fs", "ps", "ns"]] = Field(default=["fs"], min_length=1)
-    wavelength_nm: list[Annotated[float, Field(ge=200.0, le=2500.0)] | None] = Field(default=[None], min_length=1)
-    temperature_k: list[Annotated[float, Field(ge=1.0, le=500.0)]] = Field(default=[295.0], min_length=1)
+    pulse: list[Pulse] = Field(default=["fs"], min_length=1)
+    wavelength_nm: list[Annotated[float, Field(ge=_NM[0], le=_NM[1])] | None] = Field(default=[None], min_length=1)
+    temperature_k: list[Annotated[float, Field(ge=_K[0], le=_K[1])]] = Field(default=[ROOM_TEMPERATURE_K], min_length=1)
 
 
 class Space(BaseModel):

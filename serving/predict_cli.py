@@ -18,38 +18,6 @@ app = typer.Typer()
 REFERENCE = "reference (your own measured sample)"
 
 
-def _validated(model: type, fields: dict, prefix: str = "") -> object:
-    """``model(**fields)``, a pydantic error turned into an ``AsepredError`` naming the field."""
-    from pydantic import ValidationError
-
-    try:
-        return model(**fields)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise AsepredError(first["msg"], field=prefix + ".".join(map(str, first["loc"]))) from None
-
-
-def _reference(path: Path | None, material: str | None, threshold: float | None, extra: dict) -> dict | None:
-    """The reference sample from ``--reference FILE.json`` or the ``--reference-*`` options (not both)."""
-    if path is not None and (material or threshold is not None):
-        raise AsepredError(
-            "give --reference FILE.json or --reference-material/--reference-threshold", field="reference"
-        )
-    if path is not None:
-        try:
-            fields = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise AsepredError(f"cannot read {path} as JSON ({exc})", field="reference") from None
-        if not isinstance(fields, dict):
-            raise AsepredError(f"{path} must hold one JSON object", field="reference")
-        return {**extra, **fields}
-    if material is None and threshold is None:
-        return None
-    if material is None or threshold is None:
-        raise AsepredError("--reference-material and --reference-threshold go together", field="reference")
-    return {**extra, "material": material, "threshold_uj_cm2": threshold}
-
-
 def _evidence_table(evidence: list) -> Table:
     table = Table(title="Published evidence: the nearest curated records", title_justify="left")
     table.add_column("µJ/cm²", justify="right")
@@ -114,6 +82,7 @@ def predict(
     """Predict one material with the champion model, locally (no server): the answer POST /predict gives, with the
     published evidence it rests on; with a reference sample, the answer anchored to your own measurement."""
     from asepred.core.registry import load_champion
+    from asepred.data.request import parse_reference, validated
     from asepred.serving import answers
     from asepred.serving.schemas import MAX_EVIDENCE, PredictionRecord, ReferenceSample
 
@@ -139,15 +108,14 @@ def predict(
     try:
         if not 0 <= evidence <= MAX_EVIDENCE:
             raise AsepredError(f"must be between 0 and {MAX_EVIDENCE}, got {evidence}", field="--evidence")
-        record = _validated(PredictionRecord, fields)
-        ref_fields = _reference(reference, reference_material, reference_threshold, same_setup)
-        ref = _validated(ReferenceSample, ref_fields, "reference.") if ref_fields is not None else None
+        record = validated(PredictionRecord, fields)
+        given = {"material": reference_material, "threshold_uj_cm2": reference_threshold}
+        ref_fields = parse_reference(reference, given, same_setup)
+        ref = ReferenceSample(**ref_fields) if ref_fields is not None else None
         predictor, current = load_champion()
         response = answers.predict(predictor, current, [record], ref, evidence)
         why = answers.explain(predictor, current, [record]) if explain else None
     except AsepredError as error:
-        if getattr(error, "reference", False):
-            error.field = f"reference.{error.field}"
         raise fail(error) from None
     if as_json:
         body = response.model_dump() if why is None else {"predict": response.model_dump(), "explain": why.model_dump()}

@@ -2,55 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, create_model
 
-from asepred.data.schema import DIMENSIONALITIES, STRATEGIES
+from asepred.data.record import BY_NAME, CITED_FIELDS
+from asepred.data.request import PredictionRecord, ReferenceSample
 
-Dimensionality = Literal[DIMENSIONALITIES]  # type: ignore[valid-type]
-Strategy = Literal[STRATEGIES]  # type: ignore[valid-type]
+__all__ = ["PredictionRecord", "ReferenceSample"]  # derived from the record contract (asepred.data.request)
+
 MAX_RECORDS = 10_000
 MAX_EVIDENCE = 20
 DEFAULT_EVIDENCE = 5
-
-
-class PredictionRecord(BaseModel):
-    """One material and its measurement conditions."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    material: str = Field(
-        min_length=1,
-        max_length=200,
-        description="Formula as the literature writes it; a spacer given as SMILES is written L (L2MA2Pb3I10).",
-        examples=["CsPbBr3", "PEA2(FA0.7Cs0.3)2Pb3Br10", "CsPbCl1.5Br1.5"],
-    )
-    dimensionality: Dimensionality = Field(description="Morphology of the gain medium.", examples=["nanocrystal"])
-    spacer: str | None = Field(
-        None,
-        max_length=300,
-        description="Spacer cation: a key of data/ligands.csv (PEA, BA, OA, …) or a SMILES; a spacer written in the "
-        "formula counts as given.",
-        examples=["PEA"],
-    )
-    n_layers: int | None = Field(None, ge=1, le=100, description="Nominal n of a quasi-2D phase (inorganic layers).")
-    strategy: Strategy | None = Field(None, description="Engineering strategy; empty for a reference sample.")
-    pump_pulse: Literal["fs", "ps", "ns"] = Field("fs", description="Pump pulse regime (pulsed only).")
-    pump_wavelength_nm: float | None = Field(None, ge=200, le=2500, description="Pump wavelength, nm.")
-    temperature_k: float = Field(295.0, ge=1, le=500, description="Measurement temperature, K.")
-
-
-class ReferenceSample(PredictionRecord):
-    """A sample the lab measured itself, on the same set-up as the records it asks about."""
-
-    threshold_uj_cm2: float = Field(
-        gt=0,
-        le=1.0e5,
-        strict=True,
-        description="The lab's measured pulsed ASE threshold of this sample, µJ cm⁻² (a number > 0, ≤ 1e5).",
-        examples=[12.0],
-    )
 
 
 class Anchored(BaseModel):
@@ -60,27 +23,24 @@ class Anchored(BaseModel):
     ratio: float = Field(description="Predicted threshold ratio record / reference.")
 
 
-class Evidence(BaseModel):
-    """A curated (or lab) record near the request, with its provenance."""
+def _cited(name: str) -> tuple[Any, Any]:
+    field = BY_NAME[name]
+    kind = {"int": int, "float": float}.get(field.kind, str)
+    return (kind if field.always_given else kind | None, Field(description=field.description))
 
-    record_id: str
-    material: str
-    dimensionality: str
-    spacer: str | None
-    n_layers: int | None
-    strategy: str | None
-    pump_pulse: str | None
-    temperature_k: float | None
-    measurement: str
-    threshold_uj_cm2: float | None
-    year: int | None
-    reference: str
-    link: str | None = Field(description="DOI URL where known, else the page the value was read on.")
-    quote: str | None
-    source: str = Field(description="literature, seed-table, seed-text or lab.")
-    distance: float = Field(description="Dissimilarity to the request (0: same material and conditions).")
-    matches: list[str] = Field(description="What it shares with the request, in words.")
-    differs: list[str] = Field(description="Where it differs from the request, in words.")
+
+#: A curated (or lab) record near the request, with its provenance: the record contract's cited fields, typed as
+#: the contract types them, then how it compares with the request.
+Evidence = create_model(
+    "Evidence",
+    __doc__="A curated (or lab) record near the request, with its provenance.",
+    __module__=__name__,
+    **{name: _cited(name) for name in CITED_FIELDS},
+    link=(str | None, Field(description="DOI URL where known, else the page the value was read on.")),
+    distance=(float, Field(description="Dissimilarity to the request (0: same material and conditions).")),
+    matches=(list[str], Field(description="What it shares with the request, in words.")),
+    differs=(list[str], Field(description="Where it differs from the request, in words.")),
+)
 
 
 class Prediction(BaseModel):

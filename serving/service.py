@@ -63,11 +63,7 @@ class RecordError(InvalidArgument):
 
 def _record_error(error: AsepredError) -> RecordError:
     """The error as a 422 naming ``records[i].field`` (or ``reference.field``)."""
-    if getattr(error, "reference", False):
-        return RecordError(f"reference.{error}")
-    row = getattr(error, "row", None)
-    where = f"records[{row}]." if row is not None else "records."
-    return RecordError(f"{where}{error}")
+    return RecordError(str(error.at(location="records")))
 
 
 #: Records × (1 + evidence) up to which a request is answered on the event loop rather than in a thread.

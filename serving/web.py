@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from asepred.data.schema import DIMENSIONALITIES, STRATEGIES
+from asepred.data.record import BY_NAME, DIMENSIONALITIES, REQUEST_FIELDS, STRATEGIES
 from asepred.serving.schemas import MAX_EVIDENCE, MAX_RECORDS, PredictionRecord, ReferenceSample
 
 UI_DIR = Path(__file__).resolve().parent / "ui"
@@ -35,7 +35,8 @@ def _limits(prop: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def ui_options() -> dict[str, Any]:
-    """What the page offers: the choices the model knows, each field's hint and limits (from the request schema)."""
+    """What the page offers: the record's fields in order (``form``: name, label, kind, choices and hint, from the
+    record contract), the choices the model knows, each field's limits (from the request schema)."""
     from asepred.data.tables import ligands
 
     schema = ReferenceSample.model_json_schema()["properties"]
@@ -44,7 +45,18 @@ def ui_options() -> dict[str, Any]:
         {"key": row.key, "name": row.name, "smiles": row.smiles, "family": row.family}
         for row in ligands().itertuples(index=False)
     ]
+    form = [
+        {
+            "name": name,
+            "label": BY_NAME[name].label,
+            "kind": BY_NAME[name].kind,
+            "choices": list(BY_NAME[name].allowed),
+            "hint": BY_NAME[name].description,
+        }
+        for name in REQUEST_FIELDS
+    ]
     return {
+        "form": form,
         "dimensionalities": list(DIMENSIONALITIES),
         "strategies": list(STRATEGIES),
         "pump_pulses": schema["pump_pulse"]["enum"],

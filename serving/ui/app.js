@@ -4,27 +4,28 @@
 
 const UNIT = "µJ cm⁻²";
 const SVG = "http://www.w3.org/2000/svg";
-const NUMERIC = { n_layers: "int", pump_wavelength_nm: "float", temperature_k: "float", threshold_uj_cm2: "float" };
 
-// What the scientist sees beside each field (limits are added from the request schema).
-const FIELDS = [
-  { name: "material", label: "Formula", type: "text",
-    hint: "As the literature writes it, e.g. CsPbBr3, PEA2(FA0.7Cs0.3)2Pb3Br10, CsPbCl1.5Br1.5. A spacer given as SMILES is written L (L2MA2Pb3I10)." },
-  { name: "dimensionality", label: "Dimensionality", type: "select", choices: "dimensionalities",
-    hint: "Morphology of the gain medium." },
-  { name: "spacer", label: "Spacer cation", type: "spacer",
-    hint: "Pick a known spacer or paste the cation's SMILES (e.g. [NH3+]CCc1ccccc1). Leave empty for none; a spacer written in the formula counts as given." },
-  { name: "n_layers", label: "n (inorganic layers)", type: "number", step: "1",
-    hint: "Nominal n of a quasi-2D phase: the number of lead-halide octahedral layers between two spacer layers (n = 1 is pure 2D). Leave empty for 3D materials and nanocrystals." },
-  { name: "strategy", label: "Engineering strategy", type: "select", choices: "strategies", empty: "none (control or reference sample)",
-    hint: "What was done to lower the threshold; none for a plain control sample." },
-  { name: "pump_pulse", label: "Pump pulse", type: "select", choices: "pump_pulses", labels: { fs: "fs (femtosecond)", ps: "ps (picosecond)", ns: "ns (nanosecond)" },
-    hint: "Pulse regime of the pump laser (pulsed only)." },
-  { name: "pump_wavelength_nm", label: "Pump wavelength (nm)", type: "number", step: "any",
-    hint: "Wavelength of the pump laser, nm; leave empty if not known." },
-  { name: "temperature_k", label: "Temperature (K)", type: "number", step: "any",
-    hint: "Measurement temperature in kelvin (room temperature = 295)." },
-];
+// The record's fields come from the service (options.json "form", from the record contract); only how the page
+// presents some of them lives here.
+const WIDGETS = { spacer: "spacer" };
+const CHOICE_LABELS = { pump_pulse: { fs: "fs (femtosecond)", ps: "ps (picosecond)", ns: "ns (nanosecond)" } };
+const EMPTY_CHOICE = { strategy: "none (control or reference sample)" };
+const STEPS = { int: "1", float: "any" };
+let FIELDS = [];
+let NUMERIC = { threshold_uj_cm2: "float" };
+
+function formFields(form) {
+  return form.map((f) => ({
+    name: f.name,
+    label: f.label,
+    hint: f.hint,
+    type: WIDGETS[f.name] || (f.kind === "choice" ? "select" : f.kind === "text" ? "text" : "number"),
+    choices: f.choices,
+    labels: CHOICE_LABELS[f.name],
+    empty: EMPTY_CHOICE[f.name],
+    step: STEPS[f.kind],
+  }));
+}
 const REFERENCE_ONLY = [
   { name: "threshold_uj_cm2", label: `Measured threshold (${UNIT})`, type: "number", step: "any",
     hint: `Your measured pulsed ASE threshold of this sample, ${UNIT}.` },
@@ -76,7 +77,7 @@ function buildField(spec, prefix) {
   if (spec.type === "select") {
     input = el("select", { id, name: spec.name, "aria-describedby": described });
     input.append(el("option", { value: "", text: limits.required ? "choose…" : spec.empty || "not stated" }));
-    for (const choice of options[spec.choices]) {
+    for (const choice of spec.choices) {
       input.append(el("option", { value: choice, text: (spec.labels && spec.labels[choice]) || choice }));
     }
     if (limits.default) input.value = limits.default;
@@ -698,6 +699,8 @@ async function start() {
     const response = await fetch("options.json");
     if (!response.ok) throw new Error(String(response.status));
     options = await response.json();
+    FIELDS = formFields(options.form);
+    for (const f of options.form) if (f.kind === "int" || f.kind === "float") NUMERIC[f.name] = f.kind;
   } catch {
     showFormError("The page could not load its choices from the service; reload it.");
     return;

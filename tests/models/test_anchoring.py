@@ -56,7 +56,7 @@ def test_anchored_is_the_references_value_times_the_ratio_with_the_anchors_inter
 def test_a_bad_reference_value_names_the_reference_field(predictor, value) -> None:
     with pytest.raises(InvalidRecordError) as caught:
         predictor.predict_records([RECORD], reference={**REFERENCE, "threshold_uj_cm2": value})
-    assert caught.value.reference is True
+    assert caught.value.location == "reference"
     assert caught.value.field == "threshold_uj_cm2"
 
 
@@ -67,6 +67,6 @@ def test_a_bad_reference_value_names_the_reference_field(predictor, value) -> No
 def test_an_unusable_reference_record_names_the_reference_field(predictor, change, field) -> None:
     with pytest.raises(AsepredError) as caught:
         predictor.predict_records([RECORD], reference={**REFERENCE, **change})
-    assert getattr(caught.value, "reference", False) is True
-    assert getattr(caught.value, "row", None) is None  # not one of the records
-    assert str(caught.value).startswith(f"{field}:")
+    assert caught.value.location == "reference" and caught.value.field == field
+    assert caught.value.row is None  # not one of the records
+    assert str(caught.value).startswith(f"reference.{field}:")
