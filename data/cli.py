@@ -12,8 +12,8 @@ from rich.table import Table
 
 from asepred.core.console import fail, out
 from asepred.core.errors import AsepredError
+from asepred.data.record import COLUMNS
 from asepred.data.records import build, bundled_records, check, publication_groups, read_table, target_records
-from asepred.data.schema import COLUMNS
 
 app = typer.Typer(help="Curated threshold tables: validate, build, stats, template.", no_args_is_help=True)
 
@@ -148,10 +148,25 @@ def stats(
         out.print(grid)
 
 
-TEMPLATE_EXAMPLE = (
-    "# lab-001,CsPbBr3,3D film,,,,fs,400,1,295,ASE,12.5,uJ/cm2,,2026,,Our lab notebook 12 p. 34,lab,"
-    "run 2026-03-02,,,spin-coated on quartz"
-)
+#: The template's commented example row, by column (every other column empty).
+TEMPLATE_EXAMPLE = {
+    "record_id": "lab-001",
+    "material": "CsPbBr3",
+    "dimensionality": "3D film",
+    "pump_pulse": "fs",
+    "pump_wavelength_nm": "400",
+    "pump_photons": "1",
+    "temperature_k": "295",
+    "measurement": "ASE",
+    "threshold_value": "12.5",
+    "threshold_unit": "uJ/cm2",
+    "year": "2026",
+    "reference": "Our lab notebook 12 p. 34",
+    "source": "lab",
+    "source_locator": "run 2026-03-02",
+    "exclude_reason": "",
+    "curation_note": "spin-coated on quartz",
+}
 
 
 @app.command()
@@ -161,5 +176,6 @@ def template(
     """Write an empty CSV with the record columns and one commented example row."""
     if path.exists():
         raise fail(AsepredError(f"{path} exists; choose another path", field="path"))
-    path.write_text(",".join(COLUMNS) + "\n" + TEMPLATE_EXAMPLE + "\n")
+    example = ",".join(TEMPLATE_EXAMPLE.get(column, "") for column in COLUMNS)
+    path.write_text(",".join(COLUMNS) + "\n# " + example + "\n", encoding="utf-8")
     out.print(f"wrote {path}: fill one row per measured threshold, then `asepred train --data {path}`")

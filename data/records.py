@@ -6,9 +6,11 @@ and computes ``threshold_uj_cm2`` by code, so no unit is ever converted by hand.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,7 @@ import pandas as pd
 
 from asepred.core.errors import DataValidationError, Problem
 from asepred.data.record import COLUMNS
-from asepred.data.schema import validate
+from asepred.data.schema import table_lines, validate
 from asepred.data.tables import bundled_path, ligands
 from asepred.data.units import to_uj_cm2
 
@@ -27,12 +29,92 @@ SEED_REVIEW_DOI = "10.63174/xdi.GQES2153"
 TARGETS = ("ASE", "lasing")
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV as strings with empty cells as ``""``; lines starting with ``#`` are comments."""
+#: The largest table read: a lab's table of measurements is hundreds of rows; past this it is not one.
+MAX_TABLE_BYTES = 20 * 1024 * 1024
+MAX_TABLE_ROWS = 50_000
+#: What a header that does not split on commas looks separated by.
+_OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _decoded(raw: bytes, path: str | Path) -> str:
+    """``raw`` as UTF-8 (a byte-order mark allowed); otherwise the line and column of the first bad byte."""
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", skip_blank_lines=True)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataValidationError(f"{path}: cannot read as CSV ({exc})", [(None, None, str(exc))]) from exc
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = (
+            f"byte 0x{raw[exc.start]:02x} at line {line}, column {column} is not UTF-8: save the table as UTF-8 "
+            "(it may be Latin-1 or Windows-1252)"
+        )
+        raise DataValidationError(f"{path}: {message}", [Problem(line, None, message)]) from None
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of each CSV record of ``text``. A line that starts with ``#`` outside a quoted cell is a
+    comment, and a blank one is skipped; a ``#`` anywhere else is data (a cell may hold "Lab book #3")."""
+    pending: list[str] = []
+    start, quoted = 0, False
+    for number, line in enumerate(io.StringIO(text, newline="").readlines(), start=1):
+        if not quoted and (line.startswith("#") or not line.strip()):
+            continue
+        if not quoted:
+            start = number
+        pending.append(line)
+        quoted ^= line.count('"') % 2 == 1  # an escaped quote ("") counts twice
+        if not quoted:
+            yield start, next(csv.reader(["".join(pending)]))
+            pending = []
+    if pending:
+        yield start, next(csv.reader(["".join(pending)]))
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A CSV table as strings, empty cells ``""``; lines starting with ``#`` are comments (``_records``). Each row's
+    line in the file is kept in ``attrs["lines"]``, so problems name the line a person sees in an editor.
+
+    A file that cannot be read, is not UTF-8, is empty, is over ``MAX_TABLE_BYTES`` or ``MAX_TABLE_ROWS``, is not
+    comma-separated or has a row of the wrong width raises a ``DataValidationError`` saying where and how to fix it.
+    """
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_TABLE_BYTES:
+            raise DataValidationError(
+                f"{path}: {size / 2**20:.1f} MiB is over the {MAX_TABLE_BYTES // 2**20} MiB limit of a table", []
+            )
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise DataValidationError(f"{path}: cannot read ({exc.strerror or exc})", []) from None
+    records = _records(_decoded(raw, path))
+    first = next(records, None)
+    if first is None:
+        raise DataValidationError(f"{path}: the table is empty; it needs a header line ({', '.join(COLUMNS[:3])}, …)")
+    header_line, header = first
+    header = [name.strip() for name in header]
+    if len(header) == 1:
+        for separator, name in _OTHER_SEPARATORS.items():
+            if separator in header[0]:
+                message = f"the header does not split on commas; it looks separated by {name}: save it as CSV"
+                raise DataValidationError(f"{path}: {message}", [Problem(header_line, None, message)])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise DataValidationError(
+            f"{path}: the header names {', '.join(repeated)} more than once",
+            [Problem(header_line, name, "appears more than once in the header") for name in repeated],
+        )
+    lines, rows, problems = [], [], []
+    for line, cells in records:
+        if len(rows) >= MAX_TABLE_ROWS:
+            raise DataValidationError(f"{path}: more than {MAX_TABLE_ROWS:,} rows, the limit of a table")
+        if len(cells) != len(header):
+            problems.append(Problem(line, None, f"has {len(cells)} cells, the header {len(header)}"))
+        lines.append(line)
+        rows.append(cells)
+    if problems:
+        raise DataValidationError(f"{path}: {len(problems)} row(s) of the wrong width", problems)
+    table = pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
+    table.attrs["lines"] = lines
+    return table
 
 
 def with_computed_units(table: pd.DataFrame) -> pd.DataFrame:
@@ -57,13 +139,14 @@ def unreadable_formulas(table: pd.DataFrame) -> list[Problem]:
     from asepred.features.sites import parsed
 
     problems = []
-    for offset, material in enumerate(table.get("material", pd.Series(dtype=str))):
+    lines = table_lines(table)
+    for line, material in zip(lines, table.get("material", pd.Series([""] * len(table), dtype=str)), strict=True):
         if not material:
             continue  # reported as empty by validate()
         try:
             parsed(material)
         except FormulaParseError as error:
-            problems.append(Problem(offset + 2, "material", str(error).removeprefix("material: ")))
+            problems.append(Problem(line, "material", error.message))
     return problems
 
 

@@ -47,6 +47,14 @@ __all__ = [
 #: Re-exported from the record contract, where they are declared (``asepred.data.record``).
 REQUIRED = LAB_REQUIRED
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+#: The only links a record may carry: a web page (the evidence table renders it as a link, so nothing else).
+_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
+
+
+def table_lines(table: pd.DataFrame) -> list[int]:
+    """Each row's line in its CSV file (``read_table`` keeps them; else the header is line 1 and rows follow)."""
+    lines = table.attrs.get("lines")
+    return list(lines) if lines is not None and len(lines) == len(table) else list(range(2, len(table) + 2))
 
 
 def _number(text: str) -> float | None:
@@ -76,12 +84,12 @@ def validate(table: pd.DataFrame, spacers: set[str], *, curated: bool = True) ->
         return [Problem(None, c, "column is missing") for c in missing]
     unknown = [c for c in table.columns if c not in COLUMNS]
     problems += [Problem(None, c, f"unknown column; expected only {', '.join(COLUMNS)}") for c in unknown]
+    lines = table_lines(table)
     table = table.reindex(columns=COLUMNS, fill_value="")
 
     seen_ids: dict[str, int] = {}
     seen_measurements: dict[tuple, int] = {}
-    for offset, row in enumerate(table.itertuples(index=False)):
-        line = offset + 2
+    for line, row in zip(lines, table.itertuples(index=False), strict=True):
         r = row._asdict()
 
         def bad(column: str, message: str, line: int = line) -> None:
@@ -101,6 +109,8 @@ def validate(table: pd.DataFrame, spacers: set[str], *, curated: bool = True) ->
             bad("spacer", f"{r['spacer']!r} is not a key of data/ligands.csv")
         if r["doi"] and not _DOI.match(r["doi"]):
             bad("doi", f"{r['doi']!r} is not a DOI (10.NNNN/suffix)")
+        if r["source_url"] and not _URL.match(r["source_url"]):
+            bad("source_url", f"{r['source_url']!r} is not an http(s) address")
         if r["source"] == "literature" and not r["source_url"]:
             bad("source_url", "is empty for a literature record")
 

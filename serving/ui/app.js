@@ -464,7 +464,8 @@ function drawEvidence(evidence) {
     if (e.matches.length) record.append(el("p", { class: "matches", text: `shares: ${e.matches.join("; ")}` }));
     const source = el("td", { class: "source" });
     const cite = `${e.reference}${e.year && !e.reference.includes(String(e.year)) ? ` (${e.year})` : ""}`;
-    if (e.link) source.append(el("a", { href: e.link, target: "_blank", rel: "noopener noreferrer", text: cite }));
+    const href = safeHref(e.link);
+    if (href) source.append(el("a", { href, target: "_blank", rel: "noopener noreferrer", text: cite }));
     else source.append(cite);
     if (e.quote) source.append(el("blockquote", { text: `“${readable(e.quote)}”` }));
     source.append(el("p", { class: "hint", text: `${e.source}, record ${e.record_id}` }));
@@ -616,9 +617,17 @@ function showBatch(records, ids, predictions, anchored) {
   section.scrollIntoView({ block: "start" });
 }
 
+// A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with ' instead (OWASP's
+// CSV-injection advice); numbers stay numbers.
 function csvCell(value) {
-  const text = value === undefined || value === null ? "" : String(value);
+  let text = value === undefined || value === null ? "" : String(value);
+  if (typeof value !== "number" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+// Only a web address becomes a link, whatever the data says (a javascript: or data: link is shown as text).
+function safeHref(link) {
+  return typeof link === "string" && /^https?:\/\//i.test(link) ? link : null;
 }
 
 function downloadBatch() {

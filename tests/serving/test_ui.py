@@ -339,3 +339,46 @@ def test_a_batch_row_error_names_its_row(page: Any, tmp_path: Path) -> None:
     message.wait_for()
     assert "Record 2 (r2)" in message.inner_text() and "Xx" in message.inner_text()
     assert page.locator("#batch-answer").is_hidden()
+
+
+def test_only_web_links_become_links_whatever_the_answer_says(page: Any) -> None:
+    """The service refuses other links at validation; the page does not trust that either."""
+    import json
+
+    def answered(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        unsafe = ["javascript:alert(1)", "data:text/html,<b>x</b>"]
+        for prediction in body["predictions"]:
+            for e, link in zip(prediction["evidence"], unsafe, strict=False):
+                e["link"] = link
+        route.fulfill(response=response, body=json.dumps(body))
+
+    page.route("**/predict", answered)
+    fill_quasi_2d(page)
+    page.get_by_role("button", name="Predict").click()
+    page.wait_for_selector("#answer:not([hidden])")
+    hrefs = page.locator("#evidence-table a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
+    assert "javascript:" not in page.locator("#evidence-table").inner_html()
+
+
+def test_a_downloaded_cell_never_runs_as_a_formula(page: Any, tmp_path: Path) -> None:
+    upload = tmp_path / "lab.csv"
+    upload.write_text(
+        'record_id,material,dimensionality\n"=HYPERLINK(""http://example.org"",""click"")",CsPbBr3,3D film\n'
+        "@SUM(1),CsPbBr3,nanocrystal\n"
+    )
+    page.get_by_role("tab", name="Batch (CSV)").click()
+    page.get_by_label("CSV of records").set_input_files(str(upload))
+    page.get_by_role("button", name="Predict all rows").click()
+    page.locator("#batch-results tbody tr").first.wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download answers as CSV").click()
+    saved = tmp_path / "answers.csv"
+    download.value.save_as(saved)
+    with saved.open(newline="") as f:
+        answers = list(csv.DictReader(f))
+    assert [a["record_id"] for a in answers] == ['\'=HYPERLINK("http://example.org","click")', "'@SUM(1)"]
+    assert all(not a["material"].startswith("'") for a in answers)
+    assert float(answers[0]["threshold_uj_cm2"]) > 0  # numbers stay numbers
