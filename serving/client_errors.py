@@ -31,6 +31,7 @@ ERROR_SCHEMA: dict[str, Any] = {
 ERRORS = {
     "400": "The body is not JSON or does not match the request schema: error names the first field.",
     "413": "The body is over the size limit (sent unread): send fewer records per request.",
+    "415": "The body is not declared application/json (sent unread).",
     "422": "A record matches the schema but cannot be used (an unreadable formula or SMILES): the record and field.",
 }
 ERROR_PATHS = ("/predict", "/explain")
@@ -81,6 +82,9 @@ def _openapi_30(node: Any) -> None:
         rest = [b for b in branches if b != {"type": "null"}]
         node.pop("anyOf")
         node["nullable"] = True
+        for branch in rest:  # an enum lists every value accepted, null too (OpenAPI 3.0.3, "nullable")
+            if "enum" in branch and None not in branch["enum"]:
+                branch["enum"] = [*branch["enum"], None]
         if len(rest) == 1:
             node.update({k: v for k, v in rest[0].items() if k not in node or k == "type"})
         else:

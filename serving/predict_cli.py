@@ -28,7 +28,7 @@ def _evidence_table(evidence: list) -> Table:
     table.add_column("link", no_wrap=True, min_width=max(map(len, links), default=4))  # a cut link is no link
     for e in evidence:
         threshold = "—" if e.threshold_uj_cm2 is None else f"{e.threshold_uj_cm2:.3g}"
-        material = escape(f"{e.material} ({e.dimensionality})") + (" [lab]" if e.source == "lab" else "")
+        material = escape(f"{e.material} ({e.dimensionality})" + (" [lab]" if e.source == "lab" else ""))
         differs = escape("; ".join(e.differs)) or "[green]nothing[/]"
         table.add_row(threshold, material, differs, str(e.year or ""), escape(e.link or ""))
     return table

@@ -22,6 +22,7 @@ from pydantic import ConfigDict, Field, ValidationError
 from asepred.core.errors import AsepredError
 from asepred.serving.body_limit import BodyLimit
 from asepred.serving.client_errors import ClientErrors
+from asepred.serving.http_guard import HttpGuard
 from asepred.serving.lifecycle import in_bentoml_worker, signal_on_parent_death, watch_parent
 from asepred.serving.schemas import (
     DEFAULT_EVIDENCE,
@@ -149,3 +150,4 @@ class ASEPredictor:
 
 ASEPredictor.add_asgi_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
 ASEPredictor.add_asgi_middleware(ClientErrors)
+ASEPredictor.add_asgi_middleware(HttpGuard)

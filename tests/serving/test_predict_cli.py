@@ -66,3 +66,29 @@ def test_predict_reference_errors_name_the_field(use_trained_store, args: list[s
 def test_predict_refuses_a_formula_that_does_not_balance(use_trained_store) -> None:
     result = runner.invoke(app, ["predict", "Pb3Br"])
     assert result.exit_code == 1 and "charge sum is +5" in result.output
+
+
+def test_a_lab_record_is_marked_in_the_evidence_table() -> None:
+    from rich.console import Console
+
+    from asepred.serving.predict_cli import _evidence_table
+    from asepred.serving.schemas import Evidence
+
+    base = {
+        "record_id": "lab-1",
+        "material": "CsPbBr3",
+        "dimensionality": "3D film",
+        "measurement": "ASE",
+        "reference": "Lab book 3",
+        "link": None,
+        "distance": 0.0,
+        "matches": [],
+        "differs": ["pump ns vs fs"],
+        **dict.fromkeys(("spacer", "n_layers", "strategy", "pump_pulse", "temperature_k", "year", "quote"), None),
+        "threshold_uj_cm2": 12.0,
+    }
+    console = Console(record=True, width=200)
+    rows = [Evidence(**base, source="lab"), Evidence(**{**base, "record_id": "x"}, source="literature")]
+    console.print(_evidence_table(rows))
+    lines = [line for line in console.export_text().splitlines() if "CsPbBr3" in line]
+    assert "[lab]" in lines[0] and "[lab]" not in lines[1]
