@@ -13,12 +13,18 @@ dimensionality         1.5     0 same; 0.5 within {quasi-2D, 2D} or {nanocrystal
 spacer                 1.5     0 both none or same cation; 0.5 two different cations; 1 one has none
 A-site cation          1.0     half the L1 distance of the A fractions (0–1)
 layer number n         0.5     |Δn| / max(n), both layered; else 0
+temperature            1.0     |log10(T / T')| beyond 0.05 dex, up to 1 at 1 dex (unstated = 295 K): 290 vs 300 K
+                               is none, 77 vs 295 K is 0.55, 20 vs 295 K is 1
 strategy               0.3     differs (none = a control sample)
 pump regime            0.3     differs (unstated counts as different)
+pump wavelength        0.3     |log2(λ / λ')| beyond 0.05, up to 1 at an octave (800 vs 400 nm); 0.5 if only the
+                               request states it, 0 if the request does not
 measurement            0.5     lasing rather than ASE
 =====================  ======  ==========================================================
 
-A request identical to a record has distance 0; among equal distances a lab's own record comes first.
+Temperature and wavelength are compared on log scales because what they change goes with ratios (thermal
+populations, photon energy). A request identical to a record has distance 0; among equal distances a lab's own record
+comes first.
 """
 
 from __future__ import annotations
@@ -32,7 +38,17 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from asepred.data.record import A_IONS, B_IONS, BY_NAME, CITED_FIELDS, COLLOIDAL, LAYERED, X_IONS, RecordField
+from asepred.data.record import (
+    A_IONS,
+    B_IONS,
+    BY_NAME,
+    CITED_FIELDS,
+    COLLOIDAL,
+    LAYERED,
+    ROOM_TEMPERATURE_K,
+    X_IONS,
+    RecordField,
+)
 from asepred.data.records import SEED_REVIEW_DOI
 from asepred.features.base import RecordRows, as_record_frame
 from asepred.features.ligand import canonical_cation, record_spacer
@@ -45,8 +61,10 @@ WEIGHTS = {
     "spacer": 1.5,
     "a_site": 1.0,
     "n_layers": 0.5,
+    "temperature": 1.0,
     "strategy": 0.3,
     "pump_pulse": 0.3,
+    "pump_wavelength": 0.3,
     "measurement": 0.5,
 }
 _RELATED = (set(LAYERED), set(COLLOIDAL))
@@ -83,6 +101,8 @@ class _Keys:
     n_layers: np.ndarray
     strategy: np.ndarray
     pump_pulse: np.ndarray
+    temperature_k: np.ndarray
+    pump_wavelength_nm: np.ndarray
     words: list[dict[str, str]]
 
     @classmethod
@@ -108,6 +128,10 @@ class _Keys:
             n_layers=np.array(n_layers, dtype=float),
             strategy=np.array(_column(records, "strategy"), dtype=object),
             pump_pulse=np.array(_column(records, "pump_pulse"), dtype=object),
+            temperature_k=np.nan_to_num(
+                np.array(_column(records, "temperature_k"), dtype=float), nan=ROOM_TEMPERATURE_K
+            ),
+            pump_wavelength_nm=np.array(_column(records, "pump_wavelength_nm"), dtype=float),
             words=words,
         )
 
@@ -159,6 +183,28 @@ def _n_term(query: np.ndarray, index: np.ndarray) -> np.ndarray:
     return np.nan_to_num(term, nan=0.0)
 
 
+#: Differences of temperature (decades) and of pump wavelength (octaves) too small to matter.
+TEMPERATURE_TOLERANCE_DEX = 0.05
+WAVELENGTH_TOLERANCE_OCTAVES = 0.05
+
+
+def _ramp(difference: np.ndarray, tolerance: float) -> np.ndarray:
+    """0 within ``tolerance``, rising linearly to 1 at a difference of 1."""
+    return np.clip((difference - tolerance) / (1.0 - tolerance), 0.0, 1.0)
+
+
+def _temperature_term(query: np.ndarray, index: np.ndarray) -> np.ndarray:
+    return _ramp(np.abs(np.log10(query[:, None] / index[None, :])), TEMPERATURE_TOLERANCE_DEX)
+
+
+def _wavelength_term(query: np.ndarray, index: np.ndarray) -> np.ndarray:
+    q, i = query[:, None], index[None, :]
+    with np.errstate(invalid="ignore"):
+        term = _ramp(np.abs(np.log2(q / i)), WAVELENGTH_TOLERANCE_OCTAVES)
+    known_q, known_i = ~np.isnan(q), ~np.isnan(i)
+    return np.where(known_q & known_i, term, np.where(known_q, 0.5, 0.0))
+
+
 class EvidenceIndex(BaseEstimator):
     """Nearest records to a request, with provenance, distance and what matches and differs, in words.
 
@@ -192,7 +238,9 @@ class EvidenceIndex(BaseEstimator):
             "a_site": _l1(q.a, i.a),
             "n_layers": _n_term(q.n_layers, i.n_layers),
             "strategy": (q.strategy[:, None] != i.strategy[None, :]).astype(float),
+            "temperature": _temperature_term(q.temperature_k, i.temperature_k),
             "pump_pulse": (q.pump_pulse[:, None] != i.pump_pulse[None, :]).astype(float),
+            "pump_wavelength": _wavelength_term(q.pump_wavelength_nm, i.pump_wavelength_nm),
             "measurement": self.lasing_[None, :].astype(float),
         }
         return sum(WEIGHTS[name] * term for name, term in terms.items())
@@ -283,6 +331,14 @@ def _comparison(q: _Keys, r: int, record: dict, i: _Keys, j: int) -> dict[str, l
         (matches if qn == rn else differs).append(f"n = {rn:g}" if qn == rn else f"n = {rn:g} vs {qn:g}")
     if q.strategy[r] != i.strategy[j]:
         differs.append(f"{i.strategy[j] or 'no'} strategy vs {q.strategy[r] or 'none'}")
+    qt, rt = q.temperature_k[r], i.temperature_k[j]
+    if abs(np.log10(qt / rt)) > TEMPERATURE_TOLERANCE_DEX:
+        differs.append(f"measured at {rt:g} K vs {qt:g} K")
+    ql, rl = q.pump_wavelength_nm[r], i.pump_wavelength_nm[j]
+    if ql == ql and rl == rl and abs(np.log2(ql / rl)) > WAVELENGTH_TOLERANCE_OCTAVES:
+        differs.append(f"pumped at {rl:g} nm vs {ql:g} nm")
+    elif ql == ql and rl != rl:
+        differs.append(f"pump wavelength unstated vs {ql:g} nm")
     if q.pump_pulse[r] == i.pump_pulse[j]:
         matches.append(f"same pump ({q.pump_pulse[r]})")
     else:

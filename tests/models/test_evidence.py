@@ -64,3 +64,43 @@ def test_what_differs_is_said_in_words(index: EvidenceIndex) -> None:
 
 def test_no_evidence_when_none_is_asked(index: EvidenceIndex) -> None:
     assert index.nearest(as_record_frame([{"material": "CsPbBr3", "dimensionality": "3D film"}]), 0) == [[]]
+
+
+def _twins(**conditions: object) -> pd.DataFrame:
+    """Two records of one material and set-up that differ only in ``conditions`` (the second's)."""
+    row = load_records().iloc[0].copy()
+    row[["material", "dimensionality", "spacer", "n_layers", "strategy", "pump_pulse", "measurement"]] = [
+        "PEA2PbI4", "2D", "", "1", "", "fs", "ASE"
+    ]  # fmt: skip
+    row[["temperature_k", "pump_wavelength_nm", "threshold_uj_cm2"]] = ["295", "400", "10"]
+    other = row.copy()
+    other["record_id"] = f"{row['record_id']}-twin"
+    for column, value in conditions.items():
+        other[column] = value
+    return pd.DataFrame([other, row]).reset_index(drop=True)  # the differing twin first: it must not win a tie
+
+
+@pytest.mark.parametrize("cold", ["20", "77", "150"])
+def test_a_cryogenic_record_never_outranks_an_equal_room_temperature_one(cold: str) -> None:
+    twins = EvidenceIndex().fit(_twins(temperature_k=cold))
+    found = nearest(twins, 2, material="PEA2PbI4", dimensionality="2D", pump_pulse="fs", temperature_k=295.0,
+                    pump_wavelength_nm=400.0)  # fmt: skip
+    assert found[0]["temperature_k"] == 295.0 and found[0]["distance"] == 0.0
+    assert found[1]["distance"] > 0.0
+    assert f"measured at {float(cold):g} K vs 295 K" in found[1]["differs"]
+
+
+def test_temperature_is_compared_on_a_log_scale() -> None:
+    near = EvidenceIndex().fit(_twins(temperature_k="300"))
+    far = EvidenceIndex().fit(_twins(temperature_k="20"))
+    request = {"material": "PEA2PbI4", "dimensionality": "2D", "pump_pulse": "fs", "temperature_k": 290.0,
+               "pump_wavelength_nm": 400.0}  # fmt: skip
+    assert [e["distance"] for e in nearest(near, 2, **request)] == [0.0, 0.0]  # 290, 295 and 300 K: the same
+    assert max(e["distance"] for e in nearest(far, 2, **request)) >= 1.0  # 20 K vs 290 K: a whole term
+
+
+def test_pump_wavelength_is_in_the_similarity_and_said_in_words() -> None:
+    twins = EvidenceIndex().fit(_twins(pump_wavelength_nm="800"))
+    found = nearest(twins, 2, material="PEA2PbI4", dimensionality="2D", pump_pulse="fs", pump_wavelength_nm=400.0)
+    assert found[0]["distance"] == 0.0 and found[1]["distance"] == pytest.approx(0.3)
+    assert "pumped at 800 nm vs 400 nm" in found[1]["differs"]
