@@ -53,6 +53,7 @@ from asepred.data.records import SEED_REVIEW_DOI
 from asepred.features.base import RecordRows, as_record_frame
 from asepred.features.ligand import canonical_cation, record_spacer
 from asepred.features.sites import parsed
+from asepred.models.paired import PairedComparisons
 
 WEIGHTS = {
     "halide": 3.0,
@@ -215,13 +216,23 @@ class EvidenceIndex(BaseEstimator):
     def fit(self, records: pd.DataFrame, lab: Sequence[bool] | None = None) -> EvidenceIndex:
         table = records.fillna("").astype(str)
         keep = (table["threshold_uj_cm2"] != "").to_numpy()
-        lab_flags = np.asarray(lab if lab is not None else np.zeros(len(table), bool), dtype=bool)[keep]
+        all_lab = np.asarray(lab if lab is not None else np.zeros(len(table), bool), dtype=bool)
+        lab_flags = all_lab[keep]
+        published = table[~all_lab]
         table = table[keep].reset_index(drop=True)
         self.keys_ = _Keys.of(as_record_frame(table))
         self.lab_ = lab_flags
         self.lasing_ = (table["measurement"] != "ASE").to_numpy()
         self.payload_ = [_payload(row, is_lab) for row, is_lab in zip(table.to_dict("records"), lab_flags, strict=True)]
+        links = {p["record_id"]: p["link"] for p in self.payload_}
+        self.paired_ = PairedComparisons().fit(published, links)
         return self
+
+    def paired(self, strategy: str) -> dict[str, object] | None:
+        """The published control → treated comparisons of ``strategy`` (``models/paired.py``); None for a control
+        record (no strategy) or an index fitted before paired evidence existed."""
+        paired = self.__dict__.get("paired_")
+        return paired.summary(strategy) if strategy and paired is not None else None
 
     def distances(self, records: Records) -> np.ndarray:
         """``(n_requests, n_records)`` distances of normalised request records."""

@@ -16,6 +16,7 @@ from asepred.serving.schemas import (
     Explanation,
     ModelCard,
     ModelInfo,
+    PairedEvidence,
     Prediction,
     PredictionRecord,
     PredictionResponse,
@@ -57,6 +58,7 @@ def predict(
     # Records that repeat get one Prediction object, built once: a 1,000-record request of a few materials would
     # otherwise spend most of its time building identical objects (docs/performance.md).
     built: dict[tuple, Prediction] = {}
+    paired = _paired_evidence(predictor, rows)
     predictions = []
     for i, row in enumerate(table.itertuples(index=False)):
         # log10 and the warnings list fix the rest (interval, domain flag); repeats share their warnings object
@@ -64,10 +66,32 @@ def predict(
         prediction = built.get(key)
         if prediction is None:
             prediction = built[key] = _prediction(row, anchored)
+        update: dict[str, object] = {}
         if cited[i]:
-            prediction = prediction.model_copy(update={"evidence": [Evidence(**e) for e in cited[i]]})
+            update["evidence"] = [Evidence(**e) for e in cited[i]]
+        if paired.get(rows[i].get("strategy")):
+            update["paired_evidence"] = paired[rows[i]["strategy"]]
+        if update:
+            prediction = prediction.model_copy(update=update)
         predictions.append(prediction)
     return PredictionResponse(model=model_info(current), predictions=predictions)
+
+
+def _paired_evidence(predictor: ThresholdPredictor, rows: list[dict]) -> dict[str, PairedEvidence]:
+    """The paired evidence of each strategy the records name, built once per request."""
+    index = predictor.evidence_index
+    found: dict[str, PairedEvidence] = {}
+    for strategy in {r.get("strategy") for r in rows} - {None, ""}:
+        summary = index.paired(strategy) if index is not None else None
+        if summary is not None:
+            found[strategy] = PairedEvidence(
+                **{
+                    **summary,
+                    "median_ratio": None if summary["median_ratio"] is None else significant(summary["median_ratio"]),
+                    "comparisons": [{**c, "ratio": significant(c["ratio"])} for c in summary["comparisons"]],
+                }
+            )
+    return found
 
 
 def _prediction(row: tuple, anchored: bool) -> Prediction:

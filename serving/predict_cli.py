@@ -34,6 +34,17 @@ def _evidence_table(evidence: list) -> Table:
     return table
 
 
+def _paired_table(paired: object) -> Table:
+    table = Table(title="Published control → treated comparisons", title_justify="left")
+    table.add_column("control → treated")
+    table.add_column("ratio", justify="right")
+    links = [c.link or "" for c in paired.comparisons]
+    table.add_column("link", no_wrap=True, min_width=max(map(len, links), default=4))
+    for c in paired.comparisons:
+        table.add_row(escape(f"{c.control_material} → {c.treated_material}"), f"×{c.ratio:.2f}", escape(c.link or ""))
+    return table
+
+
 def _contribution_table(explanation: object, limit: int = 10) -> Table:
     table = Table(title=f"Why: the largest contributions (base {explanation.base_log10:.2f})", title_justify="left")
     table.add_column("descriptor")
@@ -142,6 +153,10 @@ def predict(
         out.print(f"  [yellow]warning[/]: {escape(warning)}", highlight=False)
     if p.evidence:
         out.print(_evidence_table(p.evidence))
+    if p.paired_evidence is not None:
+        out.print(f"Published pairs: {escape(p.paired_evidence.summary)}", highlight=False, soft_wrap=True)
+        if p.paired_evidence.comparisons:
+            out.print(_paired_table(p.paired_evidence))
     if why is not None:
         explanation = why.explanations[0]
         if explanation.contributions:

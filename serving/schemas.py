@@ -43,6 +43,30 @@ Evidence = create_model(
 )
 
 
+class PairedComparison(BaseModel):
+    """One publication's control sample and its treated sample, measured on one set-up."""
+
+    control_id: str
+    treated_id: str
+    control_material: str
+    treated_material: str
+    ratio: float = Field(description="Treated / control threshold, as published.")
+    link: str | None = Field(description="Where the treated value was read.")
+    quote: str | None = Field(description="The verbatim snippet holding the treated value.")
+
+
+class PairedEvidence(BaseModel):
+    """The published within-set-up control → treated comparisons of the record's strategy."""
+
+    strategy: str
+    pairs: int = Field(description="How many published comparisons.")
+    publications: int = Field(description="From how many publications.")
+    lowered: int = Field(description="How many of them lowered the threshold.")
+    median_ratio: float | None = Field(description="Median treated / control ratio; null without comparisons.")
+    summary: str = Field(description="The same in one sentence.")
+    comparisons: list[PairedComparison] = Field(description="Each comparison, lowest ratio first.")
+
+
 class Prediction(BaseModel):
     threshold_uj_cm2: float = Field(description="Predicted pulsed ASE threshold, µJ cm⁻².")
     log10_threshold: float = Field(description="log10 of the threshold in µJ cm⁻².")
@@ -51,6 +75,9 @@ class Prediction(BaseModel):
     warnings: list[str] = Field(description="Why the record is out of domain, or other caveats.")
     anchored: Anchored | None = Field(None, description="With a reference: the prediction relative to it.")
     evidence: list[Evidence] = Field(default_factory=list, description="The nearest published records.")
+    paired_evidence: PairedEvidence | None = Field(
+        None, description="For a record with a strategy: the published control → treated comparisons of it."
+    )
 
 
 class ModelInfo(BaseModel):

@@ -314,6 +314,7 @@ function showAnswer(record, prediction, explanation) {
   drawAxis(prediction);
   drawExplanation(explanation);
   drawEvidence(prediction.evidence);
+  drawPaired(prediction.paired_evidence);
   section.scrollIntoView({ block: "nearest" });
 }
 
@@ -437,6 +438,32 @@ function readable(quote) {
     .replace(/\$\s*|\s*\$/g, "")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+// The published control → treated pairs of the record's strategy: the direction the record shows most robustly.
+function drawPaired(paired) {
+  const holder = document.getElementById("paired");
+  holder.hidden = !paired;
+  if (!paired) return;
+  document.getElementById("paired-summary").textContent = `${paired.summary[0].toUpperCase()}${paired.summary.slice(1)}.`;
+  const wrap = document.getElementById("paired-table");
+  wrap.replaceChildren();
+  if (!paired.comparisons.length) return;
+  const table = el("table", { id: "paired-comparisons", class: "evidence" });
+  table.append(el("thead", {}, el("tr", {}, el("th", { text: "control → treated" }), el("th", { text: "ratio" }),
+    el("th", { text: "source" }))));
+  const body = el("tbody");
+  for (const c of paired.comparisons) {
+    const source = el("td", { class: "source" });
+    const href = safeHref(c.link);
+    const label = `${c.control_id} → ${c.treated_id}`;
+    source.append(href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: label }) : label);
+    if (c.quote) source.append(el("blockquote", { text: `“${readable(c.quote)}”` }));
+    body.append(el("tr", {}, el("td", { text: `${c.control_material} → ${c.treated_material}` }),
+      el("td", { class: "num", text: `×${fmt(c.ratio)}` }), source));
+  }
+  table.append(body);
+  wrap.append(table);
 }
 
 function drawEvidence(evidence) {

@@ -63,3 +63,19 @@ def test_explain_sums_to_the_prediction(client: TestClient) -> None:
         assert magnitudes == sorted(magnitudes, reverse=True)
         assert all("__" not in c["feature"] for c in explanation["contributions"])
         assert all(math.isfinite(c["contribution"]) for c in explanation["contributions"])
+
+
+def test_a_record_with_a_strategy_carries_its_published_pairs(client) -> None:
+    records = [
+        {"material": "CsPbBr3", "dimensionality": "nanocrystal", "strategy": "ligand"},
+        {"material": "CsPbBr3", "dimensionality": "nanocrystal"},
+        {"material": "CsPbBr3", "dimensionality": "3D film", "strategy": "structural"},
+    ]
+    body = client.post("/predict", json={"records": records, "evidence": 0}).json()
+    ligand, control, structural = (p["paired_evidence"] for p in body["predictions"])
+    assert control is None
+    assert ligand["pairs"] == 1 and ligand["lowered"] == 1 and ligand["median_ratio"] == 0.3
+    (pair,) = ligand["comparisons"]
+    assert (pair["control_id"], pair["treated_id"]) == ("seed-x07", "seed-t04") and "0.54" in pair["quote"]
+    assert ligand["summary"] == "ligand engineering lowered the threshold in 1 of 1 published comparison (×0.30)"
+    assert structural["pairs"] == 0 and structural["comparisons"] == []

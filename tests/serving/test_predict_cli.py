@@ -92,3 +92,10 @@ def test_a_lab_record_is_marked_in_the_evidence_table() -> None:
     console.print(_evidence_table(rows))
     lines = [line for line in console.export_text().splitlines() if "CsPbBr3" in line]
     assert "[lab]" in lines[0] and "[lab]" not in lines[1]
+
+
+def test_predict_shows_the_published_pairs_of_the_strategy(use_trained_store) -> None:
+    result = runner.invoke(app, ["predict", "CsPbBr3", "--dimensionality", "3D film", "--strategy", "additive"])
+    assert result.exit_code == 0, result.output
+    assert "additive engineering lowered the threshold in 2 of 2 published comparisons" in result.stdout
+    assert "×0.14" in result.stdout and "×0.90" in result.stdout

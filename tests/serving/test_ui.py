@@ -382,3 +382,16 @@ def test_a_downloaded_cell_never_runs_as_a_formula(page: Any, tmp_path: Path) ->
     assert [a["record_id"] for a in answers] == ['\'=HYPERLINK("http://example.org","click")', "'@SUM(1)"]
     assert all(not a["material"].startswith("'") for a in answers)
     assert float(answers[0]["threshold_uj_cm2"]) > 0  # numbers stay numbers
+
+
+def test_a_strategy_shows_its_published_pairs(page: Any) -> None:
+    form = record_fields(page)
+    form.get_by_label("Formula").fill("CsPbBr3")
+    form.get_by_label("Dimensionality").select_option("nanocrystal")
+    form.get_by_label("Engineering strategy").select_option("ligand")
+    paired = submit_and_read(page)["predictions"][0]["paired_evidence"]
+    summary = page.locator("#paired-summary").inner_text()
+    assert "lowered the threshold in 1 of 1 published comparison" in summary
+    rows = page.locator("#paired-comparisons tbody tr")
+    assert rows.count() == len(paired["comparisons"]) == 1
+    assert "×0.3" in rows.first.inner_text() and "seed-t04" in rows.first.inner_text()
