@@ -40,13 +40,16 @@ class Pairs:
     first: np.ndarray
     second: np.ndarray
     group: np.ndarray
+    #: pairs whose reference is a control sample (no strategy) and whose record a treated one: the published
+    #: comparisons whose direction an anchored recipe must agree with (all False when strategies are not given)
+    control_treated: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.first)
 
     @classmethod
-    def within(cls, groups: np.ndarray) -> Pairs:
-        """Every ordered pair of distinct rows sharing a group label."""
+    def within(cls, groups: np.ndarray, treated: np.ndarray | None = None) -> Pairs:
+        """Every ordered pair of distinct rows sharing a group label; ``treated`` marks rows with a strategy."""
         first, second = [], []
         for label in pd.unique(groups):
             members = np.flatnonzero(groups == label)
@@ -56,7 +59,8 @@ class Pairs:
                         first.append(i)
                         second.append(j)
         first_a, second_a = np.asarray(first, dtype=int), np.asarray(second, dtype=int)
-        return cls(first_a, second_a, np.asarray(groups)[first_a])
+        marked = np.zeros(len(groups), bool) if treated is None else np.asarray(treated, dtype=bool)
+        return cls(first_a, second_a, np.asarray(groups)[first_a], ~marked[first_a] & marked[second_a])
 
     def log_ratio(self, y: np.ndarray) -> np.ndarray:
         """Measured log10(record / reference) of each pair."""
@@ -113,7 +117,35 @@ def evaluate_pairs(
                 prediction += model.predict(X[pairs.first[held]], X[pairs.second[held]])
             oof[r, held] = prediction
         tests.append(seed_tests)
-    return summarize(dy, oof, pairs.group, tests, level)
+    result = summarize(dy, oof, pairs.group, tests, level)
+    result.metrics["sign_agreement"] = sign_agreement(oof, dy, pairs)
+    return result
+
+
+def sign_agreement(predicted: np.ndarray, dy: np.ndarray, pairs: Pairs) -> float:
+    """Share of the control → treated pairs whose predicted log-ratio has the measured sign (a ratio of exactly 1
+    agrees with neither), averaged over repeats (rows of ``predicted``); NaN without such pairs."""
+    mask = pairs.control_treated if pairs.control_treated is not None else np.zeros(len(pairs), bool)
+    shares = []
+    for row in np.atleast_2d(predicted):
+        scored = mask & np.isfinite(row)
+        if scored.any():
+            shares.append(float(np.mean(np.sign(row[scored]) == np.sign(dy[scored]))))
+    return float(np.mean(shares)) if shares else math.nan
+
+
+def contradicted(
+    candidate: PairCandidate, names: Sequence[str], X: np.ndarray, y: np.ndarray, pairs: Pairs, seed: int = 0
+) -> np.ndarray:
+    """The control → treated pairs (indices into ``pairs``) whose direction ``candidate``, fitted on every pair,
+    gets wrong in-sample: a recipe that contradicts a measured direction does not ship. Pair-only recipes."""
+    mask = pairs.control_treated if pairs.control_treated is not None else np.zeros(len(pairs), bool)
+    if candidate.make_pair is None or not mask.any():
+        return np.flatnonzero(mask) if candidate.make_pair is None else np.array([], dtype=int)
+    dy = pairs.log_ratio(y)
+    model = candidate.make_pair(names, seed).fit(X[pairs.first], X[pairs.second], dy, pairs.group)
+    predicted = model.predict(X[pairs.first[mask]], X[pairs.second[mask]])
+    return np.flatnonzero(mask)[np.sign(predicted) != np.sign(dy[mask])]
 
 
 def is_constant_ratio(oof: np.ndarray, pairs: Pairs) -> bool:
@@ -144,10 +176,42 @@ def selection_mae(
     and the chosen recipe's own out-of-fold answer (``results[name].oof``) scores the held-out pairs. Returns the
     mean MAE over seeds and how often each recipe was chosen.
     """
+    nested = nested_selection(
+        candidates, absolute, results, names, X, y, groups, pairs, seeds=seeds, n_splits=n_splits,
+        inner_splits=inner_splits,
+    )  # fmt: skip
+    return nested.mae, nested.wins
+
+
+@dataclass(frozen=True)
+class NestedSelection:
+    """The held-out scores of a selection procedure: MAE, sign agreement, and how often each recipe was chosen."""
+
+    mae: float
+    sign_agreement: float
+    wins: dict[str, int]
+
+
+def nested_selection(
+    candidates: Sequence[PairCandidate],
+    absolute: Mapping[str, Candidate],
+    results: Mapping[str, CVResult],
+    names: Sequence[str],
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    pairs: Pairs,
+    *,
+    seeds: Sequence[int] = (0, 1, 2),
+    n_splits: int = 5,
+    inner_splits: int = 3,
+) -> NestedSelection:
+    """``selection_mae``'s procedure, with the sign agreement of the recipes it chooses on the held-out control →
+    treated pairs."""
     dy = pairs.log_ratio(y)
     needed = {c.absolute for c in candidates if c.absolute is not None}
     wins: dict[str, int] = {}
-    maes = []
+    maes, predictions = [], []
     for r, seed in enumerate(seeds):
         pred = np.full(len(pairs), np.nan)
         for train, test in folds(groups, n_splits, seed):
@@ -187,4 +251,5 @@ def selection_mae(
             pred[held] = results[chosen.name].oof[r, held]
         scored = np.isfinite(pred)
         maes.append(float(np.mean(np.abs(dy[scored] - pred[scored]))))
-    return float(np.mean(maes)), wins
+        predictions.append(pred)
+    return NestedSelection(float(np.mean(maes)), sign_agreement(np.array(predictions), dy, pairs), wins)
