@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +24,9 @@ from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script: bench/ is importable from the project folder
+from bench.servers import free_port  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -38,27 +39,13 @@ FLAGS = [
 ]
 
 
-def _free_port() -> int:
-    """A free port on 127.0.0.1 BELOW the kernel's ephemeral range: BentoML's supervisor reserves its own control
-    ports by binding port 0 (an ephemeral port), so a server port picked the same way can collide with one of them
-    while the server starts (seen: ZMQError "Address already in use" on the HTTP port)."""
-    for port in random.sample(range(20_000, 32_768), 200):  # Linux's ephemeral range starts at 32768
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port below the ephemeral range")
-
-
 @contextmanager
 def served(url: str | None) -> Iterator[str]:
     """``url`` if given; else a fresh ``asepred serve`` on a free port, stopped (its whole process group) at exit."""
     if url:
         yield url.rstrip("/")
         return
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-c", "from asepred.core.cli import app; app()", "serve", "--port", str(port)]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

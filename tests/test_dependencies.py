@@ -18,6 +18,7 @@ from tests.conftest import REPO
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 # declared for their version bounds only: the OpenTelemetry that bentoml and mlflow pull in
 CONSTRAINTS = {"opentelemetry-api", "opentelemetry-sdk"}
+FIRST_PARTY = {"asepred", "bench", "tests"}
 # run, not imported: pytest's plugin and the linter
 TOOLS = {"pytest-timeout", "ruff"}
 
@@ -41,9 +42,8 @@ def _imported(folders: Iterable[Path]) -> dict[str, set[str]]:
                     continue
                 for module in modules:
                     top = module.partition(".")[0]
-                    if top in sys.stdlib_module_names or top in {"asepred", "tests"} or (path.parent / top).exists():
-                        continue
-                    if (path.parent / f"{top}.py").exists():  # a sibling script (bench/servers.py)
+                    sibling = (path.parent / f"{top}.py").exists()  # bench's scripts import bench/servers.py so
+                    if top in sys.stdlib_module_names or top in FIRST_PARTY or sibling:
                         continue
                     names = distributions.get(top, [f"<{top}: not installed>"])
                     # mlflow's modules come from three distributions; the one the project names is `mlflow`
