@@ -36,14 +36,30 @@ def free_port() -> int:
     raise RuntimeError("no free port below the ephemeral range")
 
 
+def store_database(path: str) -> Path:
+    """The absolute path of a store's SQLite file, from ``path``: a folder holding ``mlflow.db``, or that file itself
+    (relative to the working directory or absolute). Anything else exits with a message that says what was found."""
+    given = Path(path).expanduser().resolve()
+    database = given / "mlflow.db" if given.is_dir() else given
+    if not database.is_file():
+        where = f"{given} has no mlflow.db" if given.is_dir() else f"{given} does not exist"
+        raise SystemExit(f"--store {path}: {where} (give a folder holding mlflow.db, or the mlflow.db file itself)")
+    with database.open("rb") as file:
+        if file.read(16) != b"SQLite format 3\x00":
+            raise SystemExit(f"--store {path}: {database} is not an SQLite file (an MLflow store's mlflow.db is)")
+    return database
+
+
 def use_store(path: str | None) -> Path:
-    """Point the environment at ``path`` (an existing store with a champion) or at a new temporary store, trained
-    here with the quick settings of the tests (median and xgboost, one seed, no search)."""
+    """Point the environment at the store ``path`` names (an existing one with a champion: ``store_database``) or at
+    a new temporary store, trained here with the quick settings of the tests (median and xgboost, one seed, no
+    search). Returns the store's folder."""
     import tempfile
 
-    home = Path(path) if path else Path(tempfile.mkdtemp(prefix="asepred-bench-"))
+    database = store_database(path) if path else Path(tempfile.mkdtemp(prefix="asepred-bench-")) / "mlflow.db"
+    home = database.parent
     os.environ["ASEPRED_HOME"] = str(home)
-    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{home / 'mlflow.db'}"
+    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{database}"
     os.environ["ASEPRED_ARTIFACT_ROOT"] = (home / "mlruns").as_uri()
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
     os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
