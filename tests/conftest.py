@@ -9,17 +9,15 @@ from pathlib import Path
 import pytest
 
 from bench.servers import free_port as free_port  # the one port picker of tests, bench and scripts
+from bench.servers import store_env
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_3356fcf2dc73591b.txt"
 
 
 def _isolate(home: Path, mp: pytest.MonkeyPatch) -> None:
-    mp.setenv("ASEPRED_HOME", str(home))
-    mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{home / 'mlflow.db'}")
-    mp.setenv("ASEPRED_ARTIFACT_ROOT", (home / "mlruns").as_uri())
-    mp.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
-    mp.setenv("BENTOML_DO_NOT_TRACK", "true")
+    for name, value in store_env(home).items():
+        mp.setenv(name, value)
 
 
 @pytest.fixture
