@@ -1,6 +1,6 @@
 """What bench/, tests/ and scripts/ share about stores and servers: a store's environment (or a throw-away store with
 a champion), a free port of 127.0.0.1, starting a server and waiting until it answers, the processes under it and the
-CPU they used, stopping it; and the benches' percentiles."""
+CPU they used, stopping it; the Chromium the web page is shown in; and the benches' percentiles."""
 
 from __future__ import annotations
 
@@ -21,6 +21,19 @@ import httpx
 import numpy as np
 
 ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
+#: Debian's Chromium, which the browser tests and scripts/screenshot_ui.py drive through Playwright (never a
+#: browser build of Playwright's own), headless and quiet: no sandbox (root), and none of the background connections
+#: a closed network refuses.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 RECORD = {"material": "PEA2(FA0.7Cs0.3)2Pb3Br10", "dimensionality": "quasi-2D", "spacer": "PEA", "n_layers": 3}
 
 

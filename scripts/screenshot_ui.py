@@ -20,18 +20,7 @@ from playwright.sync_api import Locator, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script: bench/ is importable from the project folder
-from bench.servers import ASEPRED, free_port, running  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from bench.servers import ASEPRED, CHROMIUM, CHROMIUM_FLAGS, free_port, running  # noqa: E402
 
 
 @contextmanager
@@ -89,7 +78,7 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=1250, help="viewport height, px (the shot is the viewport)")
     args = parser.parse_args()
     with served(args.url) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": args.height})
         page.goto(f"{url}/ui")
         page.wait_for_selector("body[data-ready=true]")
