@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from servers import store_env
 
 RECORD = {"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}
 
@@ -35,9 +39,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=500)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["ASEPRED_HOME"] = tmp
-        os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{Path(tmp) / 'mlflow.db'}"
-        os.environ["ASEPRED_ARTIFACT_ROOT"] = (Path(tmp) / "mlruns").as_uri()
+        os.environ.update(store_env(Path(tmp)))
         from asepred.core.registry import load_champion
         from asepred.training.settings import Settings
         from asepred.training.train import train

@@ -89,7 +89,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="client processes (default 2)")
     parser.add_argument("--evidence", type=int, default=0, help="evidence per prediction in each request (default 0)")
     parser.add_argument("--url", help="a running service on 127.0.0.1 (default: start one)")
-    parser.add_argument("--store", help="store with a champion for the started service (default: train a quick one)")
+    parser.add_argument(
+        "--store", help="a store with a champion: its folder, or its mlflow.db (default: train a quick one)"
+    )
     parser.add_argument("--workers", type=int, help="BentoML workers of the started service (default: its own)")
     args = parser.parse_args()
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):

@@ -83,7 +83,9 @@ def full_record(record: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000, help="single-record requests per server")
-    parser.add_argument("--store", help="an existing store with a champion (default: train a quick one)")
+    parser.add_argument(
+        "--store", help="a store with a champion: its folder, or its mlflow.db (default: train a quick one)"
+    )
     args = parser.parse_args()
     use_store(args.store)
 

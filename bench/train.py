@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from servers import store_env
 
 
 def main() -> None:
@@ -17,9 +21,7 @@ def main() -> None:
     parser.add_argument("--n-trials", type=int, default=None, help="override the CLI default")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["ASEPRED_HOME"] = tmp
-        os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{Path(tmp) / 'mlflow.db'}"
-        os.environ["ASEPRED_ARTIFACT_ROOT"] = (Path(tmp) / "mlruns").as_uri()
+        os.environ.update(store_env(Path(tmp)))
         from asepred.training.settings import Settings
         from asepred.training.train import train
 

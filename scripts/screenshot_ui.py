@@ -10,46 +10,17 @@ every command; run ``asepred train`` first), and stops it afterwards.
 from __future__ import annotations
 
 import argparse
-import os
-import random
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from PIL import Image
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    """A free port on 127.0.0.1 BELOW the kernel's ephemeral range: BentoML's supervisor reserves its own control
-    ports by binding port 0 (an ephemeral port), so a server port picked the same way can collide with one of them
-    while the server starts (seen: ZMQError "Address already in use" on the HTTP port)."""
-    for port in random.sample(range(20_000, 32_768), 200):  # Linux's ephemeral range starts at 32768
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port below the ephemeral range")
+sys.path.insert(0, str(REPO))  # run as a script: bench/ is importable from the project folder
+from bench.servers import ASEPRED, CHROMIUM, CHROMIUM_FLAGS, free_port, running  # noqa: E402
 
 
 @contextmanager
@@ -58,48 +29,36 @@ def served(url: str | None) -> Iterator[str]:
     if url:
         yield url.rstrip("/")
         return
-    port = _free_port()
-    command = [sys.executable, "-c", "from asepred.core.cli import app; app()", "serve", "--port", str(port)]
-    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"asepred serve exited: {process.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the server was not ready in 120 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
+    port = free_port()
+    with running([*ASEPRED, "serve", "--port", str(port)], port, "/readyz", timeout_s=120) as server:
+        yield server.url
+
+
+#: The sample asked about, and measured as the reference: the page's labels and what goes in them.
+SAMPLE = {
+    "Formula": "PEA2MA2Pb3Br10",
+    "Dimensionality": "quasi-2D",
+    "Spacer cation": "PEA",
+    "n (inorganic layers)": "3",
+    "Pump wavelength (nm)": "400",
+}
+CHOICES = {"Dimensionality", "Engineering strategy"}  # <select>s; the other fields are typed in
+
+
+def fill(part: Locator, values: dict[str, str]) -> None:
+    for label, value in values.items():
+        if label in CHOICES:
+            part.get_by_label(label).select_option(value)
+        else:
+            part.get_by_label(label).fill(value)
 
 
 def ask(page: Page) -> None:
     """A scientist's question: a quasi-2D PEA bromide (n = 3), anchored to a sample measured in the same lab."""
-    form = page.locator("#record-fields")
-    form.get_by_label("Formula").fill("PEA2MA2Pb3Br10")
-    form.get_by_label("Dimensionality").select_option("quasi-2D")
-    form.get_by_label("Spacer cation").fill("PEA")
-    form.get_by_label("n (inorganic layers)").fill("3")
-    form.get_by_label("Engineering strategy").select_option("additive")
-    form.get_by_label("Pump wavelength (nm)").fill("400")
+    fill(page.locator("#record-fields"), {**SAMPLE, "Engineering strategy": "additive"})
     page.get_by_text("Your reference sample (optional)").click()
     page.get_by_label("Anchor the answer to this sample").check()
-    reference = page.locator("#reference-fields")
-    reference.get_by_label("Formula").fill("PEA2MA2Pb3Br10")
-    reference.get_by_label("Dimensionality").select_option("quasi-2D")
-    reference.get_by_label("Spacer cation").fill("PEA")
-    reference.get_by_label("n (inorganic layers)").fill("3")
-    reference.get_by_label("Pump wavelength (nm)").fill("400")
-    reference.get_by_label("Measured threshold").fill("20")
+    fill(page.locator("#reference-fields"), {**SAMPLE, "Measured threshold": "20"})
     page.get_by_role("button", name="Predict").click()
     page.wait_for_selector("#answer:not([hidden])")
     page.evaluate("window.scrollTo(0, 0)")
@@ -119,7 +78,7 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=1250, help="viewport height, px (the shot is the viewport)")
     args = parser.parse_args()
     with served(args.url) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": args.height})
         page.goto(f"{url}/ui")
         page.wait_for_selector("body[data-ready=true]")

@@ -10,14 +10,9 @@ the service as a one-element list ``[{"error": ...}]``; its ``/docs.json`` lists
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from asepred.serving.asgi import ASGIApp, Message, Receive, Scope, Send
 
 #: The error body every 4xx of the service has: ``error`` names the field first (``records[0].material: ...``).
 ERROR_SCHEMA: dict[str, Any] = {

@@ -77,11 +77,18 @@ Records = Annotated[list[PredictionRecord], Field(min_length=1, max_length=MAX_R
 EvidenceCount = Annotated[int, Field(ge=0, le=MAX_EVIDENCE, description="Nearest published records per prediction.")]
 
 
-class RecordsRequest(bentoml.IODescriptor):
-    """The body of ``POST /predict`` and ``POST /explain``: a field it does not know is an error (400 naming it),
-    not silently dropped."""
+class ExplainRequest(bentoml.IODescriptor):
+    """The body of ``POST /explain``: the records alone. An explanation is of the model's own prediction, which
+    neither a ``reference`` (it anchors the answer of ``POST /predict``) nor ``evidence`` changes, so either is
+    refused (400 naming it), as is any other field it does not know, rather than silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+    records: Records = Field(description="1 to 10,000 records to explain, answered in order.")
+
+
+class RecordsRequest(ExplainRequest):
+    """The body of ``POST /predict``: a field it does not know is an error (400 naming it), not silently dropped."""
 
     records: Records = Field(description="1 to 10,000 records to predict, answered in order.")
     reference: ReferenceSample | None = Field(
@@ -129,13 +136,8 @@ class ASEPredictor:
         except AsepredError as error:
             raise _record_error(error) from None
 
-    @bentoml.api(input_spec=RecordsRequest)
-    def explain(
-        self,
-        records: Records,
-        reference: ReferenceSample | None = None,
-        evidence: EvidenceCount = DEFAULT_EVIDENCE,
-    ) -> ExplainResponse:
+    @bentoml.api(input_spec=ExplainRequest)
+    def explain(self, records: Records) -> ExplainResponse:
         """Why each prediction is what it is: contributions in decades, largest first, summing to the prediction."""
         try:
             return self.answers.explain(self.predictor, self.champion, records)

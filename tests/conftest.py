@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 import os
-import random
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.servers import free_port as free_port  # the one port picker of tests, bench and scripts
+from bench.servers import store_env
+
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_3356fcf2dc73591b.txt"
 
 
-def free_port() -> int:
-    """A free port on 127.0.0.1 BELOW the kernel's ephemeral range: BentoML's supervisor reserves its own control
-    ports by binding port 0 (an ephemeral port), so a server port picked the same way can collide with one of them
-    while the server starts (seen: ZMQError "Address already in use" on the HTTP port)."""
-    for port in random.sample(range(20_000, 32_768), 200):  # Linux's ephemeral range starts at 32768
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port below the ephemeral range")
-
-
 def _isolate(home: Path, mp: pytest.MonkeyPatch) -> None:
-    mp.setenv("ASEPRED_HOME", str(home))
-    mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{home / 'mlflow.db'}")
-    mp.setenv("ASEPRED_ARTIFACT_ROOT", (home / "mlruns").as_uri())
-    mp.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
-    mp.setenv("BENTOML_DO_NOT_TRACK", "true")
+    for name, value in store_env(home).items():
+        mp.setenv(name, value)
 
 
 @pytest.fixture

@@ -268,7 +268,8 @@ async function submitSingle() {
   }
   const body = { records: [record], reference, evidence: 5 };
   setBusy(true, "Predicting…");
-  const [answer, why] = await Promise.all([post("../predict", body), post("../explain", body)]);
+  // /explain takes the records alone: a reference anchors the prediction but does not change its explanation
+  const [answer, why] = await Promise.all([post("../predict", body), post("../explain", { records: body.records })]);
   setBusy(false);
   if (!answer.ok) {
     document.getElementById("answer").hidden = true;

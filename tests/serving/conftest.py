@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from bench import servers
+from bench.servers import cmdline as cmdline
+from bench.servers import descendants as descendants
 from tests.conftest import _isolate, free_port
 
 ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
@@ -24,26 +24,7 @@ READY_WITHIN_S = 180
 
 def store_env(home: Path) -> dict[str, str]:
     """The environment of a process that uses the store at ``home`` (as tests/conftest.py isolates it)."""
-    return {
-        **os.environ,
-        "ASEPRED_HOME": str(home),
-        "MLFLOW_TRACKING_URI": f"sqlite:///{home / 'mlflow.db'}",
-        "ASEPRED_ARTIFACT_ROOT": (home / "mlruns").as_uri(),
-        "MLFLOW_DISABLE_TELEMETRY": "true",
-        "BENTOML_DO_NOT_TRACK": "true",
-    }
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the server's whole process group (the CLI and BentoML under it), SIGKILL if it lingers."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    return {**os.environ, **servers.store_env(home)}
 
 
 @dataclass(frozen=True)
@@ -68,22 +49,13 @@ def serving(home: Path, log_path: Path, workers: int | None = None) -> Iterator[
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            with httpx.Client(base_url=url, timeout=5) as client:
-                deadline = time.monotonic() + READY_WITHIN_S
-                while True:
-                    if process.poll() is not None:
-                        pytest.fail(f"the server exited ({process.returncode}):\n{log_path.read_text()}")
-                    try:
-                        if client.get("/readyz").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"server not ready in {READY_WITHIN_S} s:\n{log_path.read_text()}")
-                    time.sleep(0.3)
+            try:
+                servers.wait_ready(process, url, READY_WITHIN_S)
+            except RuntimeError as error:
+                pytest.fail(f"{error}:\n{log_path.read_text()}")
             yield Server(url, process.pid)
         finally:
-            _stop(process)
+            servers.stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -110,29 +82,3 @@ def client(trained_store: Path, service_app: object) -> Iterator[TestClient]:
         _isolate(trained_store, mp)
         with TestClient(service_app) as test_client:
             yield test_client
-
-
-def cmdline(pid: int) -> bytes:
-    """A process's command line, NUL-separated (empty once it is gone)."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (children, grandchildren, …), read from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found

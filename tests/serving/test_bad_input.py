@@ -70,7 +70,8 @@ JSON = {"content-type": "application/json"}
     ],
 )
 def test_bad_input_is_a_4xx_naming_the_field(client: TestClient, body: bytes, status: int, named: str) -> None:
-    for path in ("/predict", "/explain"):
+    # /explain refuses a reference or evidence outright (test_explain_refuses_what_it_would_not_use)
+    for path in ("/predict",) if b'"reference"' in body or b'"evidence"' in body else ("/predict", "/explain"):
         response = client.post(path, content=body, headers=JSON)
         assert response.status_code == status, response.text
         error = response.json()["error"]
@@ -88,6 +89,36 @@ def test_an_unusable_record_is_named_by_its_row(client: TestClient) -> None:
     response = client.post("/predict", json={"records": [GOOD, GOOD, bad], "evidence": 0})
     assert response.status_code == 422
     assert response.json()["error"].startswith("records[2].material:")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("reference", {**GOOD, "threshold_uj_cm2": 12.0}), ("reference", None), ("evidence", 5), ("evidence", 0)],
+)
+def test_explain_refuses_what_it_would_not_use(client: TestClient, field: str, value: object) -> None:
+    """An explanation is of the model's own prediction: a reference or an evidence count would not change it, so
+    /explain says so (400 naming the field) rather than drop it; /predict uses both."""
+    body = {"records": [GOOD], field: value}
+    response = client.post("/explain", json=body)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == f"{field}: Extra inputs are not permitted"
+    assert client.post("/predict", json=body).status_code == 200
+
+
+def test_the_openapi_document_says_what_explain_takes(client: TestClient) -> None:
+    spec = client.get("/docs.json").json()
+
+    def request_schema(path: str) -> dict:
+        schema = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        if "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        return schema
+
+    explain = request_schema("/explain")
+    assert set(explain["properties"]) == {"records"}
+    assert explain["additionalProperties"] is False
+    assert "reference" in explain["description"] and "evidence" in explain["description"]
+    assert {"records", "reference", "evidence"} == set(request_schema("/predict")["properties"])
 
 
 def test_the_openapi_document_declares_every_error(client: TestClient) -> None:

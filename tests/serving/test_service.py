@@ -101,18 +101,3 @@ def test_model_card_is_served_and_documented(client: TestClient) -> None:
 def test_readyz_means_loaded(client: TestClient) -> None:
     assert client.get("/readyz").status_code == 200
     assert client.post("/predict", json={"records": GOOD[:1], "evidence": 0}).status_code == 200
-
-
-def test_serving_does_not_import_training() -> None:
-    """serving/ serves, training/ trains (DESIGN.md, "Folders"): the registry look-up they share lives in core/."""
-    import subprocess
-    import sys
-
-    modules = ["service", "answers", "cli", "body_limit", "client_errors", "lifecycle", "schemas"]
-    code = (
-        "import sys\n"
-        + "".join(f"import asepred.serving.{m}\n" for m in modules)
-        + "print(sorted(m for m in sys.modules if m.startswith('asepred.training')))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"

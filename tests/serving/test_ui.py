@@ -13,22 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from asepred.core.cli import app
+from bench.servers import CHROMIUM, CHROMIUM_FLAGS
 from tests.conftest import _isolate
 from tests.serving.conftest import serving
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Headless and quiet: no sandbox (root), and none of the background connections a closed network refuses.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _unavailable() -> str | None:
