@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from asepred.core import config
 from asepred.core.console import err
 from asepred.core.errors import DataValidationError, NoChampionError
+from asepred.core.pyfunc import PredictorModel
 from asepred.data.records import (
     bundled_records,
     data_hash,
@@ -455,7 +456,7 @@ def _train(settings: Settings) -> Outcome:
         with err.status(f"logging and registering {best.name}…"):
             info = mlflow.pyfunc.log_model(
                 name="model",
-                python_model=predictor,
+                python_model=PredictorModel(predictor),
                 input_example=example,
                 signature=infer_signature(example, predictor.predict_records(example).drop(columns="warnings")),
                 pip_requirements=PIP_REQUIREMENTS,

@@ -33,7 +33,7 @@ def test_training_registers_a_champion_with_everything_logged(store) -> None:
     assert 0 < run.data.metrics["cv_mae"] < 3
     board = outcome.leaderboard.set_index("model")
     assert bool(board.loc["median", "is_baseline"]) and not bool(board.loc["xgboost", "is_baseline"])
-    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.CHAMPION}").unwrap_python_model()
+    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.CHAMPION}").unwrap_python_model().predictor
     out = model.predict_records([{"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}])
     assert out.loc[0, "lower_uj_cm2"] < out.loc[0, "threshold_uj_cm2"] < out.loc[0, "upper_uj_cm2"]
     # the best anchored recipe ships inside the model, and its scores beside the anchored baseline's in the card
