@@ -11,6 +11,7 @@ and serving must not import training. It imports no stage: the predictor is a ty
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import mlflow.pyfunc
@@ -31,8 +32,24 @@ class PredictorModel(mlflow.pyfunc.PythonModel):
 
 
 def load_predictor(model_uri: str) -> ThresholdPredictor:
-    """The predictor logged at ``model_uri`` (``models:/NAME/VERSION``, ``runs:/…``)."""
-    # suppress_warnings skips comparing the model's pip requirements with every installed distribution: ~2 s of a
-    # server's start-up, for a warning the lock file makes moot (docs/performance.md, "Start-up")
-    model = mlflow.pyfunc.load_model(model_uri, suppress_warnings=True)
+    """The predictor logged at ``model_uri`` (``models:/NAME/VERSION``, ``runs:/…``, a local folder)."""
+    try:
+        # suppress_warnings skips comparing the model's pip requirements with every installed distribution: ~2 s of
+        # a server's start-up, for a warning the lock file makes moot (docs/performance.md, "Start-up")
+        model = mlflow.pyfunc.load_model(model_uri, suppress_warnings=True)
+    except AttributeError as error:
+        if error.name != "load_context":
+            raise
+        return _pickled_predictor(model_uri)
     return model.unwrap_python_model().predictor
+
+
+def _pickled_predictor(model_uri: str) -> ThresholdPredictor:
+    """A model logged before this wrapper existed pickled the predictor itself (then an MLflow ``PythonModel``), which
+    MLflow's loader can no longer prepare: it is unpickled as that loader does, so an existing store still serves."""
+    import cloudpickle
+    from mlflow.models import Model
+
+    folder = Path(mlflow.artifacts.download_artifacts(model_uri))
+    with open(folder / Model.load(folder).flavors["python_function"]["python_model"], "rb") as file:
+        return cloudpickle.load(file)

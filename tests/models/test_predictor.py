@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from asepred.core import config
-from asepred.core.pyfunc import PredictorModel
+from asepred.core.pyfunc import PredictorModel, load_predictor
 from asepred.core.registry import load_champion
 from asepred.features.base import RECORD_DEFAULTS, as_record_frame
 from asepred.models.anchoring import Anchor
@@ -64,3 +64,16 @@ def test_a_predictor_without_an_anchor_or_evidence_still_answers(use_trained_sto
     record = {"material": "CsPbBr3", "dimensionality": "3D film", "pump_pulse": "ns"}
     assert len(bare.predict_records([record], reference={**record, "threshold_uj_cm2": 10.0})) == 1
     assert bare.evidence([record], 3) == ([[]] if bad == "evidence_index" else predictor.evidence([record], 3))
+
+
+def test_a_model_logged_before_the_wrapper_still_loads(use_trained_store, tmp_path) -> None:
+    """Until this wrapper, the pickle held the predictor itself; an existing store must go on serving."""
+    import cloudpickle
+
+    predictor, _ = load_champion()
+    mlflow.pyfunc.save_model(tmp_path / "model", python_model=PredictorModel(predictor))
+    (tmp_path / "model" / "python_model.pkl").write_bytes(cloudpickle.dumps(predictor))
+    loaded = load_predictor(str(tmp_path / "model"))
+    assert type(loaded) is ThresholdPredictor
+    record = {"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}
+    pd.testing.assert_frame_equal(loaded.predict_records([record]), predictor.predict_records([record]))
