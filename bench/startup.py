@@ -29,14 +29,14 @@ mark("import bentoml")
 import asepred.serving.service
 mark("import the service module (schemas, middleware)")
 from asepred.serving import answers
-mark("import the answer path (mlflow, scikit-learn, RDKit, pymatgen)")
+mark("import the answer path (scikit-learn, RDKit, pymatgen)")
 from asepred.core.registry import champion
 current = champion()
 mark("registry look-up (MLflow's SQLite store)")
-import mlflow
-model = mlflow.pyfunc.load_model(f"models:/ase-threshold/{current.version}", suppress_warnings=True)
-mark("load the model (unpickle)")
-answers.model_card(model.unwrap_python_model(), current)
+from asepred.core.pyfunc import load_predictor
+predictor = load_predictor(f"models:/ase-threshold/{current.version}")
+mark("load the model (mlflow, unpickle)")
+answers.model_card(predictor, current)
 mark("model card")
 print(json.dumps([(b[0], b[1] - a[1], b[2] - a[2]) for a, b in zip(marks, marks[1:])]))
 """

@@ -57,13 +57,13 @@ def champion(name: str = config.MODEL_NAME) -> Champion:
 
 
 def load_champion() -> tuple[ThresholdPredictor, Champion]:
-    """The champion's predictor, loaded by version number so a concurrent promotion cannot split the load."""
+    """The champion's predictor (the plain ``ThresholdPredictor``, out of its pyfunc wrapper), loaded by version
+    number so a concurrent promotion cannot split the load."""
     import mlflow
+
+    from asepred.core.pyfunc import load_predictor
 
     quiet()
     mlflow.set_tracking_uri(config.tracking_uri())
     current = champion()
-    # suppress_warnings skips comparing the model's pip requirements with every installed distribution: ~2 s of a
-    # server's start-up, for a warning the lock file makes moot (docs/performance.md, "Start-up")
-    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}/{current.version}", suppress_warnings=True)
-    return model.unwrap_python_model(), current
+    return load_predictor(f"models:/{config.MODEL_NAME}/{current.version}"), current

@@ -1,8 +1,9 @@
 """The served model: featurizer + regressor, a calibrated interval, an applicability domain, the published evidence,
 explanations and the anchored recipe, in one object.
 
-It is what MLflow stores (as a pyfunc) and what the service, the CLI and screening load; they reach the fitted
-pipeline through ``pipeline`` without rebuilding features.
+It is what the service, the CLI and screening load; they reach the fitted pipeline through ``pipeline`` without
+rebuilding features. MLflow stores it inside a thin pyfunc wrapper (``asepred.core.pyfunc``): this module never
+imports MLflow (DESIGN.md, "Folders"), so a screening worker or ``asepred predict`` pays for none of it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import mlflow.pyfunc
 import numpy as np
 import pandas as pd
 from sklearn.base import RegressorMixin
@@ -22,7 +22,9 @@ from asepred.features.base import as_record_frame, distinct_records, record_rows
 from asepred.features.featurizer import RecordFeaturizer
 from asepred.features.ligand import canonical_cation, record_spacer
 from asepred.features.sites import layering_warnings
+from asepred.models.anchoring import Anchor, anchored_columns
 from asepred.models.domain import ApplicabilityDomain
+from asepred.models.evidence import EvidenceIndex
 
 #: Columns ``predict_records`` adds when a reference is given.
 ANCHORED_COLUMNS = (
@@ -40,13 +42,17 @@ def canonical_spacers(frame: pd.DataFrame) -> list[str]:
     return [canonical_cation(s) if s else "" for s in spacers]
 
 
-class ThresholdPredictor(mlflow.pyfunc.PythonModel):
+class ThresholdPredictor:
     """log10 threshold (µJ cm⁻²) with a symmetric conformal interval of half-width ``interval_halfwidth`` decades
     at ``interval_level``, an in-domain flag with reasons, and optionally:
 
     - ``anchor``: the anchored recipe (``asepred.models.anchoring``), predicting log10(record / reference);
     - ``evidence_index``: the curated and lab records to cite (``asepred.models.evidence.EvidenceIndex``);
     - ``card``: what training knew about the model (metrics, counts, time) for ``GET /model``.
+
+    A plain class, not an ``mlflow.pyfunc.PythonModel``: MLflow's ``predict(context, model_input, params)`` lives
+    in the wrapper that logs and loads it (``asepred.core.pyfunc.PredictorModel``), so importing the predictor
+    costs no MLflow import. Nor a scikit-learn estimator: it is assembled from fitted parts, never fitted itself.
     """
 
     def __init__(
@@ -56,8 +62,8 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
         interval_halfwidth: float,
         interval_level: float = 0.9,
         model_name: str = "",
-        anchor: object | None = None,
-        evidence_index: object | None = None,
+        anchor: Anchor | None = None,
+        evidence_index: EvidenceIndex | None = None,
         card: Mapping[str, object] | None = None,
     ) -> None:
         self.pipeline = pipeline
@@ -138,8 +144,6 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
         self, frame: pd.DataFrame, features: np.ndarray, log10: np.ndarray, reference: Mapping[str, object]
     ) -> dict[str, np.ndarray]:
         """The ``ANCHORED_COLUMNS`` for records relative to a measured reference sample."""
-        from asepred.models.anchoring import anchored_columns
-
         return anchored_columns(self, frame, features, log10, reference)
 
     def evidence(self, records: pd.DataFrame | Sequence[dict], k: int) -> list[list[dict]]:
@@ -154,6 +158,3 @@ class ThresholdPredictor(mlflow.pyfunc.PythonModel):
         from asepred.models.explain import explain
 
         return explain(self, records)
-
-    def predict(self, context: object, model_input: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
-        return self.predict_records(model_input)

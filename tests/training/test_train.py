@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import mlflow
+import numpy as np
 import pytest
 from mlflow.tracking import MlflowClient
 from typer.testing import CliRunner
 
 from asepred.core import config
 from asepred.core.cli import app
+from asepred.core.registry import load_champion
 from asepred.data.records import bundled_records
 from asepred.models.candidates import CANDIDATES, Candidate
 from asepred.training.settings import Settings
@@ -33,7 +35,7 @@ def test_training_registers_a_champion_with_everything_logged(store) -> None:
     assert 0 < run.data.metrics["cv_mae"] < 3
     board = outcome.leaderboard.set_index("model")
     assert bool(board.loc["median", "is_baseline"]) and not bool(board.loc["xgboost", "is_baseline"])
-    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.CHAMPION}").unwrap_python_model()
+    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.CHAMPION}").unwrap_python_model().predictor
     out = model.predict_records([{"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}])
     assert out.loc[0, "lower_uj_cm2"] < out.loc[0, "threshold_uj_cm2"] < out.loc[0, "upper_uj_cm2"]
     # the best anchored recipe ships inside the model, and its scores beside the anchored baseline's in the card
@@ -85,7 +87,21 @@ def test_failed_or_interrupted_run_never_moves_the_champion(store, kind) -> None
     assert last.info.status in {"FAILED", "KILLED"}
 
 
-def test_train_on_bundled_plus_a_lab_file(store, tmp_path) -> None:
+def test_train_on_bundled_plus_a_lab_file(store, tmp_path, monkeypatch) -> None:
+    from asepred.features.featurizer import RecordFeaturizer
+    from asepred.training import dataset
+
+    calls = {"load_records": 0, "fit": 0}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(dataset, "load_records", counted("load_records", dataset.load_records))
+    monkeypatch.setattr(RecordFeaturizer, "fit", counted("fit", RecordFeaturizer.fit))
     lab = tmp_path / "lab.csv"
     lab.write_text(
         "record_id,material,dimensionality,pump_pulse,measurement,threshold_value,threshold_unit,reference\n"
@@ -100,6 +116,37 @@ def test_train_on_bundled_plus_a_lab_file(store, tmp_path) -> None:
     assert run.data.params["user_tables"] == "1"
     # the lab's two rows share a set-up (one reference): both orders join the pairs
     assert int(run.data.params["n_pairs"]) == _bundled_pairs() + 2
+    # the tables are read once, and one featurizer is fitted: the one the model ships
+    assert calls == {"load_records": 1, "fit": 1}
+    predictor, _ = load_champion()
+    assert predictor.evidence_index.lab_.sum() == 2
+
+
+def test_the_shipped_pipeline_reuses_the_datasets_featurizer(use_trained_store) -> None:
+    """The logged pipeline ships the featurizer fitted once in ``Dataset.load``. A fresh featurizer fitted on the
+    same records (as ``Pipeline(...).fit(frame, y)`` did) gives the same features, and the same model."""
+    from sklearn.pipeline import Pipeline
+    from threadpoolctl import threadpool_limits
+
+    from asepred.features.featurizer import RecordFeaturizer
+    from asepred.training.dataset import Dataset
+    from asepred.training.train import refit
+
+    settings = Settings(**QUICK)  # the trained store's settings (tests/conftest.py)
+    data = Dataset.load(settings)
+    np.testing.assert_array_equal(RecordFeaturizer().fit(data.frame).transform(data.frame), data.X)
+    predictor, _ = load_champion()
+    np.testing.assert_array_equal(predictor.featurizer.transform(data.frame), data.X)
+    records = bundled_records()
+    with threadpool_limits(limits=1, user_api="openmp"):  # as ``train`` fits
+        _, once = refit(CANDIDATES["xgboost"], data, settings, run_id="")
+        twice = Pipeline(
+            [("features", RecordFeaturizer()), ("regressor", CANDIDATES["xgboost"].make({}, data.names, 0))]
+        )
+        twice.fit(data.frame, data.y)
+    assert once.named_steps["features"] is data.featurizer
+    np.testing.assert_allclose(once.predict(records), twice.predict(records), rtol=0, atol=1e-9)
+    assert np.ptp(once.predict(records)) > 0.1  # a model that varies, not a constant that matches trivially
 
 
 def _bundled_pairs() -> int:
