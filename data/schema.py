@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from asepred.data.units import KNOWN_UNITS, to_uj_cm2
+
+if TYPE_CHECKING:  # the vocabularies are read by every command's --help, which must not wait for pandas
+    import pandas as pd
 
 DIMENSIONALITIES = ("nanocrystal", "nanoplatelet", "quasi-2D", "2D", "3D film", "single crystal", "microstructure")
 STRATEGIES = ("phase", "solvent", "additive", "doping", "ligand", "structural", "encapsulation")
