@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
+ASEPRED = [sys.executable, "-c", "from asepred.cli.main import app; app()"]
 RECORD = {"material": "PEA2(FA0.7Cs0.3)2Pb3Br10", "dimensionality": "quasi-2D", "spacer": "PEA", "n_layers": 3}
 
 

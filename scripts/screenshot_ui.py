@@ -59,7 +59,7 @@ def served(url: str | None) -> Iterator[str]:
         yield url.rstrip("/")
         return
     port = _free_port()
-    command = [sys.executable, "-c", "from asepred.core.cli import app; app()", "serve", "--port", str(port)]
+    command = [sys.executable, "-c", "from asepred.cli.main import app; app()", "serve", "--port", str(port)]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -9,8 +9,8 @@ import pytest
 from mlflow.tracking import MlflowClient
 from typer.testing import CliRunner
 
+from asepred.cli.main import app
 from asepred.core import config
-from asepred.core.cli import app
 from asepred.data.records import bundled_records
 from asepred.models.candidates import CANDIDATES, Candidate
 from asepred.training.settings import Settings
