@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
+ASEPRED = [sys.executable, "-c", "from asepred.cli.main import app; app()"]
 #: Debian's Chromium, which the browser tests and scripts/screenshot_ui.py drive through Playwright (never a
 #: browser build of Playwright's own), headless and quiet: no sandbox (root), and none of the background connections
 #: a closed network refuses.

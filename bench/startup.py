@@ -1,7 +1,9 @@
 """Where a server's start-up time goes: the stages a BentoML worker runs before ``/readyz`` answers, each timed in a
 fresh process (wall and CPU seconds), and the heaviest imports of the ``asepred`` CLI that starts it.
 
-It also times whole starts, ``asepred serve`` to ``/readyz`` 200, with two workers and with one.
+It also times whole starts, ``asepred serve`` to ``/readyz`` 200, with two workers and with one (with the CPU each
+kind of process spent until then), and ``asepred --help`` and every command's ``--help`` beside a one-command typer
+app's (what typer and Rich cost by themselves).
 
 Run: ``python bench/startup.py [--store PATH] [--repeats 3] [--serve-runs 3]`` (without ``--store``: trains a quick
 champion first).
@@ -12,8 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -58,14 +62,51 @@ def heaviest_imports(module: str, n: int = 8) -> list[tuple[str, float]]:
     return sorted(total.items(), key=lambda kv: -kv[1])[:n]
 
 
+COMMANDS = ("up", "data", "train", "compare", "report", "serve", "predict", "featurize", "screen")
+DATA_COMMANDS = ("validate", "build", "stats", "template")
+
+
+BARE_TYPER = """
+import typer
+app = typer.Typer()
+@app.command()
+def hello(name: str = "you", times: int = 1) -> None:
+    "Say hello."
+app()
+"""
+
+
+def help_times(repeats: int) -> list[tuple[str, float, float]]:
+    """``asepred [COMMAND] --help`` for the root and every command (and ``data`` sub-command): best wall and CPU
+    seconds of ``repeats`` fresh processes, the installed ``asepred`` script as a user runs it."""
+    script = str(Path(sys.executable).parent / "asepred")
+    commands = [[], *[[name] for name in COMMANDS], *[["data", name] for name in DATA_COMMANDS]]
+    rows = [("a one-command typer app, --help", [sys.executable, "-c", BARE_TYPER, "--help"])]
+    rows += [(" ".join(["asepred", *c, "--help"]), [script, *c, "--help"]) for c in commands]
+    timed = []
+    for label, command in rows:
+        walls, cpus = [], []
+        for _ in range(repeats):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        timed.append((label, min(walls), min(cpus)))
+    return timed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", help="an existing store with a champion (default: train a quick one)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes per stage list; best is shown")
     parser.add_argument("--serve-runs", type=int, default=3, help="whole starts timed per worker count (default 3)")
+    parser.add_argument("--help-repeats", type=int, default=5, help="fresh processes per --help; best is shown")
     args = parser.parse_args()
     use_store(args.store)
     print("`asepred serve` to /readyz 200 (seconds, each run; load average before each):")
+    cpu: dict[int, dict[str, list[float]]] = {}
     for workers in (2, 1):
         runs = []
         for _ in range(args.serve_runs):
@@ -73,7 +114,19 @@ def main() -> None:
             port = free_port()
             with running([*ASEPRED, "serve", "--port", str(port), "--workers", str(workers)], port, "/readyz") as s:
                 runs.append(f"{s.ready_s:.1f} (load {load:.1f})")
+                for role, seconds in s.cpu_s.items():
+                    cpu.setdefault(workers, {}).setdefault(role, []).append(seconds)
         print(f"- {workers} worker{'s' if workers > 1 else ''}: {', '.join(runs)}")
+    print("\nCPU seconds each kind of process spent until ready (median of the runs; workers summed):")
+    for workers, roles in cpu.items():
+        spent = ", ".join(f"{role} {sorted(v)[len(v) // 2]:.2f}" for role, v in roles.items())
+        print(f"- {workers} worker{'s' if workers > 1 else ''}: {spent}")
+    print()
+    load = load_average()
+    print(f"`--help`, best of {args.help_repeats} fresh processes (seconds; load average {load:.1f} before):")
+    print("| command | wall | CPU |\n|---|---|---|")
+    for label, wall, cpu_s in help_times(args.help_repeats):
+        print(f"| `{label}` | {wall:.2f} | {cpu_s:.2f} |")
     print()
     print(f"A worker's start-up stages, best of {args.repeats} fresh processes (seconds):")
     print("| stage | wall | CPU |\n|---|---|---|")
@@ -81,8 +134,8 @@ def main() -> None:
     for name, wall, cpu in rows:
         print(f"| {name} | {wall:.2f} | {cpu:.2f} |")
     print(f"| total | {sum(r[1] for r in rows):.2f} | {sum(r[2] for r in rows):.2f} |")
-    print("\nThe CLI's own start (`import asepred.core.cli`), heaviest direct imports (cumulative seconds):")
-    for name, seconds in heaviest_imports("asepred.core.cli"):
+    print("\nThe CLI's own start (`import asepred.cli.main`), heaviest direct imports (cumulative seconds):")
+    for name, seconds in heaviest_imports("asepred.cli.main"):
         print(f"- {name}: {seconds:.2f}")
 
 

@@ -1,19 +1,22 @@
-"""``asepred data …``: validate, build, stats and template for curated tables."""
+"""``asepred data …``: validate, build, stats and template for curated tables.
+
+NumPy, pandas and the table code load inside the commands that read a table, so that ``asepred --help`` does not
+wait for them."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
 from asepred.core.console import fail, out
 from asepred.core.errors import AsepredError
 from asepred.data.record import COLUMNS
-from asepred.data.records import build, bundled_records, check, publication_groups, read_table, target_records
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(help="Curated threshold tables: validate, build, stats, template.", no_args_is_help=True)
 
@@ -31,6 +34,8 @@ def validate(
     lab: Annotated[bool, typer.Option("--lab", help="Check PATH as a lab's own table (provenance relaxed).")] = False,
 ) -> None:
     """Check a table's schema and values; list every problem with its line and column, exit 1 if any."""
+    from asepred.data.records import bundled_records, check, read_table
+
     try:
         table = bundled_records() if path is None else check(read_table(path), str(path), curated=not lab)
     except AsepredError as error:
@@ -43,6 +48,8 @@ def build_command(
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the merged table.")] = RECORDS_PATH,
 ) -> None:
     """Merge data/curation/*.csv into data/records.csv, computing threshold_uj_cm2 by code (curators only)."""
+    from asepred.data.records import build, bundled_records
+
     sources = [p for p in CURATION_DIR.glob("*.csv") if not p.name.endswith("_ligands.csv")]
     try:
         table = build(sources, out_path)
@@ -69,6 +76,10 @@ def composition_family(material: str) -> str:
 
 def counts(table: pd.DataFrame) -> dict[str, dict[str, int]]:
     """The data card's counts, computed from the table itself (``asepred data stats``)."""
+    import numpy as np
+
+    from asepred.data.records import publication_groups, target_records
+
     target = target_records(table)
 
     def tally(values: pd.Series) -> dict[str, int]:
@@ -130,6 +141,8 @@ def stats(
 
     "training_*" counts are over the default target: pulsed, one-photon ASE records with a µJ cm⁻² value and no
     exclusion."""
+    from asepred.data.records import bundled_records
+
     try:
         table = bundled_records()
     except AsepredError as error:

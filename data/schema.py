@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from asepred.core.errors import Problem
 from asepred.data.record import (
@@ -28,6 +27,9 @@ from asepred.data.record import (
     VOCABULARIES,
 )
 from asepred.data.units import KNOWN_UNITS, to_uj_cm2
+
+if TYPE_CHECKING:  # the vocabularies are read by every command's --help, which must not wait for pandas
+    import pandas as pd
 
 __all__ = [
     "COLUMNS",

@@ -2,24 +2,20 @@
 
 Each candidate is the regressor that follows the featurizer. Search spaces are small on purpose: the table holds
 tens of publications, and a wide search would fit the cross-validation noise.
+
+Each factory imports its library when it is called, not when this module is imported: ``asepred train --help`` and
+``--model``'s validation read the names here, and scikit-learn, LightGBM and XGBoost cost ~1.4 s of imports
+(docs/performance.md, "Start-up").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lightgbm import LGBMRegressor
-from sklearn.base import RegressorMixin
-from sklearn.dummy import DummyRegressor
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import Ridge
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from xgboost import XGBRegressor
-
-from asepred.models.baselines import CellMeanRegressor
+if TYPE_CHECKING:
+    from sklearn.base import RegressorMixin
 
 #: A search-space entry: ("int", low, high), ("float", low, high) or ("log", low, high) for a log-uniform float.
 Space = Mapping[str, tuple[str, float, float]]
@@ -36,14 +32,23 @@ class Candidate:
 
 
 def _median(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin:
+    from sklearn.dummy import DummyRegressor
+
     return DummyRegressor(strategy="median")
 
 
 def _cell_mean(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin:
+    from asepred.models.baselines import CellMeanRegressor
+
     return CellMeanRegressor(feature_names=tuple(names), prefixes=("proc__dim_", "proc__pulse_"))
 
 
 def _ridge(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin:
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return make_pipeline(
         SimpleImputer(strategy="median", keep_empty_features=True),
         StandardScaler(),
@@ -52,6 +57,8 @@ def _ridge(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin:
 
 
 def _xgboost(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin:
+    from xgboost import XGBRegressor
+
     return XGBRegressor(
         n_estimators=int(params.get("n_estimators", 300)),
         max_depth=int(params.get("max_depth", 3)),
@@ -66,6 +73,10 @@ def _xgboost(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin
 
 
 def _hist_gb(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin:
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
     # An all-missing column in a small training fold breaks HGB's binning: impute first (medians; empty → 0).
     return make_pipeline(
         SimpleImputer(strategy="median", keep_empty_features=True),
@@ -81,6 +92,8 @@ def _hist_gb(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin
 
 
 def _lightgbm(params: Mapping, names: Sequence[str], seed: int) -> RegressorMixin:
+    from lightgbm import LGBMRegressor
+
     return LGBMRegressor(
         n_estimators=int(params.get("n_estimators", 200)),
         num_leaves=int(params.get("num_leaves", 7)),

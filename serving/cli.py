@@ -1,4 +1,7 @@
-"""``asepred serve`` and ``asepred up`` (train if needed, then serve)."""
+"""``asepred serve``, and the server-owning helpers ``asepred up`` composes from above (``cli/main.py``).
+
+Serving never trains (DESIGN.md, "Folders"): this module does not import ``asepred.training``; ``up``, which trains
+when no champion is registered and then serves, lives in the CLI root."""
 
 from __future__ import annotations
 
@@ -27,15 +30,24 @@ Workers = Annotated[
 ]
 
 
-def _has_champion() -> bool:
+def has_champion() -> bool:
+    """Whether the configured store holds a ``champion`` version (``asepred up`` trains first if not)."""
     try:
-        _require_champion()
+        require_champion()
     except NoChampionError:
         return False
     return True
 
 
-def _require_champion() -> None:
+def require_champion() -> None:
+    """``NoChampionError``, with the advice to train, if the configured store holds no ``champion`` version.
+
+    A default SQLite store answers a *yes* in milliseconds (``core/store_probe.py``); anything else, a *no*
+    included, is MLflow's to decide, as before."""
+    from asepred.core.store_probe import champion_registered
+
+    if champion_registered(config.tracking_uri()):
+        return
     from asepred.core.registry import champion
 
     try:
@@ -71,14 +83,14 @@ def _stop(server: subprocess.Popen) -> None:
     server.wait()
 
 
-def _serve(host: str, port: int, workers: int | None = None, check: Callable[[], None] | None = None) -> None:
+def run_server(host: str, port: int, workers: int | None = None, check: Callable[[], None] | None = None) -> None:
     """Run ``bentoml serve`` as a child this process owns: in its own process group, stopped with it (SIGTERM, SIGINT
     or SIGHUP here stops the server within ``STOP_GRACE_SECONDS``), and told by the kernel to stop if this process
     dies without a word (``serving/lifecycle.py``).
 
-    ``check`` runs while the server starts (it is ~2 s of imports and a registry query, done on the other core
-    instead of before the server's own ~5 s; docs/performance.md); an ``AsepredError`` from it stops the server and
-    exits 1."""
+    ``check`` runs while the server starts (``require_champion``: milliseconds on a default SQLite store, else
+    MLflow's ~2 s of imports and a registry query, on whatever CPU the server leaves; docs/performance.md); an
+    ``AsepredError`` from it stops the server and exits 1."""
     from asepred.serving.lifecycle import signal_on_parent_death
 
     env = {**os.environ, "ASEPRED_HOME": str(config.home()), "MLFLOW_TRACKING_URI": config.tracking_uri()}
@@ -132,16 +144,4 @@ def serve(host: Host = "127.0.0.1", port: Port = 3000, workers: Workers = None) 
     uri = config.tracking_uri()
     if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists():
         raise fail(_no_champion())  # no store at all: say so at once, without starting a server or creating a store
-    _serve(host, port, workers, check=_require_champion)
-
-
-@app.command()
-def up(host: Host = "127.0.0.1", port: Port = 3000, workers: Workers = None) -> None:
-    """The main job: train on the bundled data if no champion is registered, then serve."""
-    if not _has_champion():
-        from asepred.training.cli import run_training
-        from asepred.training.settings import Settings
-
-        err.print("no champion registered: training on the bundled data first")
-        run_training(Settings())
-    _serve(host, port, workers)
+    run_server(host, port, workers, check=require_champion)

@@ -11,14 +11,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from asepred.serving.asgi import ASGIApp, Message, Receive, Scope, Send
 
 JSON_APIS = ("/predict", "/explain", "/suggest")
 PAGE_POLICY = (

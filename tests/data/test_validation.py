@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from asepred.core.cli import app
+from asepred.cli.main import app
 from asepred.data.records import bundled_records
 from asepred.data.schema import validate
 from asepred.data.units import to_uj_cm2

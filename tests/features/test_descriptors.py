@@ -231,7 +231,7 @@ def test_every_end_member_source_is_cited():
 
 @pytest.fixture(scope="module")
 def cli():
-    from asepred.core.cli import app
+    from asepred.cli.main import app
 
     runner = CliRunner()
     return lambda *args: runner.invoke(app, ["featurize", *args])

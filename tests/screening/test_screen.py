@@ -15,7 +15,7 @@ import pytest
 from scipy.stats import spearmanr
 from typer.testing import CliRunner
 
-from asepred.core.cli import app
+from asepred.cli.main import app
 from asepred.core.registry import load_champion
 from asepred.screening import screen
 from asepred.screening.grid import AXIS_COLUMNS, RECORD_COLUMNS, Grid

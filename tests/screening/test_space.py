@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asepred.core.cli import app
+from asepred.cli.main import app
 from asepred.screening.grid import Grid
 from asepred.screening.space import load_space
 

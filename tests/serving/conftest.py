@@ -18,7 +18,7 @@ from bench.servers import cmdline as cmdline
 from bench.servers import descendants as descendants
 from tests.conftest import _isolate, free_port
 
-ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
+ASEPRED = [sys.executable, "-c", "from asepred.cli.main import app; app()"]
 READY_WITHIN_S = 180
 
 

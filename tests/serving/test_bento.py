@@ -37,6 +37,7 @@ def test_bentoml_build_makes_a_bento_of_the_service(tmp_path: Path) -> None:
     src = bento / "src"
     for path in (
         "pyproject.toml",
+        "cli/main.py",  # pyproject.toml installs it: the image's `pip install` needs every folder it names
         "serving/service.py",
         "serving/body_limit.py",
         "features/base.py",

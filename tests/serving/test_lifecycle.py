@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import free_port
 from tests.serving.conftest import cmdline, descendants
 
-ASEPRED = [sys.executable, "-c", "from asepred.core.cli import app; app()"]
+ASEPRED = [sys.executable, "-c", "from asepred.cli.main import app; app()"]
 STOP_WITHIN_S = 10.0
 READY_WITHIN_S = 120.0  # generous: CI shares two cores with whatever else runs; bench/serve.py measures start-up
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from asepred.core.cli import app
+from asepred.cli.main import app
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from asepred.core.cli import app
+from asepred.cli.main import app
 from bench.servers import CHROMIUM, CHROMIUM_FLAGS
 from tests.conftest import _isolate
 from tests.serving.conftest import serving

@@ -10,8 +10,8 @@ import pytest
 from mlflow.tracking import MlflowClient
 from typer.testing import CliRunner
 
+from asepred.cli.main import app
 from asepred.core import config
-from asepred.core.cli import app
 from asepred.core.registry import load_champion
 from asepred.data.records import bundled_records
 from asepred.models.candidates import CANDIDATES, Candidate
