@@ -148,6 +148,7 @@ def model_card(predictor: ThresholdPredictor, current: Champion) -> ModelCard:
         absolute_baseline=_score(card.get("absolute_baseline")),
         anchored=_score(card.get("anchored")),
         anchored_baseline=_score(card.get("anchored_baseline")),
+        anchored_selection=card.get("anchored_selection"),
         interval_halfwidth_decades=predictor.interval_halfwidth,
         resolvable_decades=resolvable,
         features=[str(f) for f in predictor.featurizer.get_feature_names_out()],

@@ -116,6 +116,22 @@ class ScoreCard(BaseModel):
     mae_ci: tuple[float | None, float | None] | None = None
     rmse: float | None = None
     coverage_90: float | None = None
+    sign_agreement: float | None = Field(
+        None,
+        description="Anchored: share of held-out control → treated pairs whose predicted ratio has the sign measured.",
+    )
+
+
+class AnchoredSelection(BaseModel):
+    """How the shipped anchored recipe was chosen: a procedure fixed in advance, scored by nested CV."""
+
+    shipped: str = Field(description="The recipe the model carries.")
+    leader: str = Field(description="The competing recipe with the best leave-publication-out MAE.")
+    nested_mae: float = Field(description="The procedure's held-out MAE, chosen inside each outer fold (decades).")
+    nested_sign_agreement: float | None = Field(description="The procedure's held-out sign agreement.")
+    baseline_mae: float = Field(description="'Same as the reference' over the same pairs (decades).")
+    reason: str = Field(description="Why this recipe ships.")
+    wins: dict[str, int] = Field(description="How often each recipe was chosen across the outer folds.")
 
 
 class ModelCard(BaseModel):
@@ -131,6 +147,7 @@ class ModelCard(BaseModel):
     absolute_baseline: ScoreCard | None = Field(description="The best baseline's scores, for comparison.")
     anchored: ScoreCard | None = Field(None, description="The shipped anchored recipe's scores over pairs.")
     anchored_baseline: ScoreCard | None = Field(None, description="'Same as the reference' over pairs.")
+    anchored_selection: AnchoredSelection | None = Field(None, description="How the anchored recipe was chosen.")
     interval_halfwidth_decades: float
     resolvable_decades: float | None = Field(description="Smallest predicted difference that is a 90 % ranking.")
     features: list[str]

@@ -20,6 +20,8 @@ app = typer.Typer()
 
 
 def _fmt(value: object, digits: int = 3) -> str:
+    if value is None:
+        return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -29,7 +31,7 @@ def _fmt(value: object, digits: int = 3) -> str:
     return str(value)
 
 
-TWO_DIGITS = {"cv_spearman", "cv_r2", "coverage_90"}
+TWO_DIGITS = {"cv_spearman", "cv_r2", "coverage_90", "sign_agreement"}
 MODE_LABELS = {"absolute": "abs", "anchored": "anch"}
 
 
@@ -43,8 +45,8 @@ def print_board(rows: list[dict], title: str) -> None:
         "cv_mae_ci": "MAE 95% CI",
         "cv_rmse": "RMSE",
         "cv_spearman": "ρ",
-        "cv_r2": "R²",
         "coverage_90": "cover90",
+        "sign_agreement": "sign",
     }
     for key, header in columns.items():
         table.add_column(
@@ -53,14 +55,17 @@ def print_board(rows: list[dict], title: str) -> None:
             min_width=11 if key == "cv_mae_ci" else None,
         )
     for row in rows:
-        cells = {key: _fmt(row.get(key, "absolute"), 2 if key in TWO_DIGITS else 3) for key in columns}
+        defaults = {"mode": "absolute"}
+        cells = {key: _fmt(row.get(key, defaults.get(key)), 2 if key in TWO_DIGITS else 3) for key in columns}
         cells["mode"] = MODE_LABELS.get(cells["mode"], cells["mode"])
         table.add_row(*cells.values())
     out.print(table)
     out.print(
         "Leave-publication-out scores in decades of µJ cm⁻² (mean over repeats); the CI is a 95 % bootstrap over "
         "publications; cover90: share of held-out records inside their 90 % interval. abs: the threshold itself; "
-        "anch: log10(record / reference) over pairs of records measured on one set-up (a publication or a lab)."
+        "anch: log10(record / reference) over pairs of records measured on one set-up (a publication or a lab); "
+        "sign: share of held-out published control → treated pairs predicted in the measured direction (R² is in "
+        "--json)."
     )
 
 

@@ -47,6 +47,11 @@ def leaderboard(experiment: str, run_id: str | None = None) -> list[dict]:
                 "cv_spearman": _num(m, "cv_spearman"),
                 "cv_r2": _num(m, "cv_r2"),
                 "coverage_90": _num(m, "cv_coverage_90"),
+                **(
+                    {"sign_agreement": _num(m, "cv_sign_agreement")}
+                    if child.data.tags.get("mode") == "anchored"
+                    else {}
+                ),
                 "run_id": child.info.run_id,
                 "parent_run_id": run_id,
             }

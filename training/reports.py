@@ -34,6 +34,7 @@ def leaderboard_row(
         "cv_spearman": m["spearman"],
         "cv_r2": m["r2"],
         "coverage_90": m["coverage_90"],
+        **({"sign_agreement": m["sign_agreement"], "competes": candidate.competes} if mode == "anchored" else {}),
         "run_id": run_id,
     }
 

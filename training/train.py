@@ -29,10 +29,10 @@ from asepred.models.evidence import EvidenceIndex
 from asepred.models.pair_candidates import SAME_AS_REFERENCE
 from asepred.models.predictor import ThresholdPredictor, canonical_spacers
 from asepred.training import analysis, packaging
+from asepred.training.anchored_choice import AnchoredChoice, choose_anchored
 from asepred.training.dataset import Dataset
 from asepred.training.leaderboards import Leaderboard, absolute_mode, evaluate, evaluate_anchored
 from asepred.training.pairs import Pairs
-from asepred.training.pairs import selection_mae as selection_mae_pairs
 from asepred.training.settings import Settings
 from asepred.training.tracking import connect
 from asepred.training.tuning import tune
@@ -77,14 +77,15 @@ def _anchor(
     pairs: Pairs,
     absolute: Leaderboard,
     anchored: Leaderboard,
+    choice: AnchoredChoice | None,
 ) -> Anchor:
-    """The best anchored recipe refitted on every pair (and, if it needs another absolute model than the
-    champion, that model tuned and refitted on every record), with its cross-validated conformal half-width."""
+    """The shipped anchored recipe (``choice``) refitted on every pair (and, if it needs another absolute model than
+    the champion, that model tuned and refitted on every record), with its cross-validated conformal half-width."""
     champion_name = absolute.best
     champion_halfwidth = absolute.results[champion_name].metrics["interval_halfwidth"]
-    if anchored.board.empty:  # no within-set-up pairs: no calibration; two predictions' worth of error
+    if choice is None:  # no within-set-up pairs: no calibration; two predictions' worth of error
         return Anchor(SAME_AS_REFERENCE.name, halfwidth=float(np.sqrt(2) * champion_halfwidth), level=settings.level)
-    best = anchored.candidates[anchored.best]
+    best = anchored.candidates[choice.shipped]
     seed = settings.seeds[0]
     regressor = None
     if best.absolute is not None and best.absolute != champion_name:
@@ -108,33 +109,47 @@ def _anchor(
 
 
 def _score(row: pd.Series) -> dict[str, object]:
-    return {
+    score = {
         "model": row["model"],
         "mae": float(row["cv_mae"]),
         "mae_ci": [float(v) for v in row["cv_mae_ci"]],
         "rmse": float(row["cv_rmse"]),
         "coverage_90": float(row["coverage_90"]),
     }
+    sign = row.get("sign_agreement")
+    if sign is not None and np.isfinite(sign):
+        score["sign_agreement"] = float(sign)
+    return score
 
 
-def _card(data: Dataset, board: pd.DataFrame, best: str, anchored: pd.DataFrame) -> dict[str, object]:
+def _card(
+    data: Dataset, board: pd.DataFrame, best: str, anchored: pd.DataFrame, choice: AnchoredChoice | None
+) -> dict[str, object]:
     """What ``GET /model`` shows beside the registry's facts: counts, time, the winner's and best baseline's scores,
-    absolute and anchored."""
+    absolute and anchored (the shipped anchored recipe's, and how the procedure chose it)."""
     baselines = board[board["is_baseline"] & (board["model"] != best)]
     anchored_baseline = anchored[anchored["model"] == SAME_AS_REFERENCE.name] if len(anchored) else anchored
+    shipped = anchored[anchored["model"] == choice.shipped] if choice is not None else anchored.iloc[:0]
     return {
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "n_records": len(data.frame),
         "n_publications": len(np.unique(data.groups)),
         "absolute": _score(board[board["model"] == best].iloc[0]),
         "absolute_baseline": _score(baselines.iloc[0]) if len(baselines) else None,
-        "anchored": _score(anchored.iloc[0]) if len(anchored) else None,
+        "anchored": _score(shipped.iloc[0]) if len(shipped) else None,
         "anchored_baseline": _score(anchored_baseline.iloc[0]) if len(anchored_baseline) else None,
+        "anchored_selection": choice.as_card() if choice is not None else None,
     }
 
 
 def _predictor(
-    data: Dataset, settings: Settings, pipeline: Pipeline, anchor: Anchor, absolute: Leaderboard, anchored: Leaderboard
+    data: Dataset,
+    settings: Settings,
+    pipeline: Pipeline,
+    anchor: Anchor,
+    absolute: Leaderboard,
+    anchored: Leaderboard,
+    choice: AnchoredChoice | None,
 ) -> ThresholdPredictor:
     """The shipped model: the refitted winner with its interval, domain, evidence, anchored recipe and card."""
     return ThresholdPredictor(
@@ -146,7 +161,7 @@ def _predictor(
         # every pulsed record (ASE and lasing, bundled and lab) as citable evidence; lab rows marked
         evidence_index=EvidenceIndex().fit(data.table, lab=data.lab),
         anchor=anchor,
-        card=_card(data, absolute.board, absolute.best, anchored.board),
+        card=_card(data, absolute.board, absolute.best, anchored.board, choice),
     )
 
 
@@ -170,22 +185,38 @@ def _log_inputs(data: Dataset, settings: Settings) -> None:
     mlflow.log_text("\n".join(data.names), "features.txt")
 
 
-def _log_winners(params: dict, anchor: Anchor, pairs: Pairs, absolute: Leaderboard, anchored: Leaderboard) -> None:
-    """The parent run's choice: the winner and its tuned parameters, the shipped anchored recipe, and their scores."""
+def _log_winners(
+    params: dict,
+    anchor: Anchor,
+    pairs: Pairs,
+    absolute: Leaderboard,
+    anchored: Leaderboard,
+    choice: AnchoredChoice | None,
+) -> None:
+    """The parent run's choice: the winner and its tuned parameters, the shipped anchored recipe, how the procedure
+    chose it, and their scores."""
     metrics = absolute.results[absolute.best].metrics
     mlflow.log_params({"best_model": absolute.best, **{f"best_{k}": v for k, v in params.items()}})
     mlflow.log_params({"best_anchored": anchor.name, "n_pairs": len(pairs)})
-    if len(anchored.board):
+    if choice is not None:
         board = anchored.board
-        baseline = board[board["model"] == SAME_AS_REFERENCE.name]
+        shipped = board[board["model"] == choice.shipped].iloc[0]
+        mlflow.log_params({"anchored_leader": choice.leader, "anchored_reason": choice.reason[:500]})
         mlflow.log_metrics(
             {
-                "anchored_cv_mae": float(board.loc[0, "cv_mae"]),
-                "anchored_coverage_90": float(board.loc[0, "coverage_90"]),
+                "anchored_cv_mae": float(shipped["cv_mae"]),
+                "anchored_coverage_90": float(shipped["coverage_90"]),
                 "anchored_interval_halfwidth": anchor.halfwidth,
-                "anchored_baseline_cv_mae": float(baseline["cv_mae"].iloc[0]),
+                "anchored_baseline_cv_mae": choice.baseline_mae,
+                "anchored_cv_mae_selection": choice.nested_mae,
+                **(
+                    {"anchored_sign_agreement_selection": choice.nested_sign_agreement}
+                    if np.isfinite(choice.nested_sign_agreement)
+                    else {}
+                ),
             }
         )
+        mlflow.log_dict(choice.wins, "analysis/anchored_selection_wins.json")
     mlflow.log_metrics(
         {
             "cv_mae": metrics["mae"],
@@ -240,11 +271,9 @@ def _log_selection(
     data: Dataset,
     settings: Settings,
     chosen: Sequence[Candidate],
-    pool: dict[str, Candidate],
-    pairs: Pairs,
-    anchored: Leaderboard,
 ) -> None:
-    """The winner's curse, measured: the selection procedure itself scored by nested CV, absolute and anchored."""
+    """The winner's curse, measured: the selection procedure itself scored by nested CV (the anchored one is
+    ``choose_anchored``'s)."""
     if len(chosen) > 1:
         with err.status("scoring the model selection itself…"):
             selected_mae, wins = analysis.selection_mae(
@@ -252,22 +281,6 @@ def _log_selection(
             )
         mlflow.log_metric("cv_mae_selection", selected_mae)
         mlflow.log_dict(wins, "analysis/selection_wins.json")
-    if len(anchored.board) > 1:
-        with err.status("scoring the anchored recipe's selection itself…"):
-            selected_mae, wins = selection_mae_pairs(
-                list(anchored.candidates.values()),
-                pool,
-                anchored.results,
-                data.names,
-                data.X,
-                data.y,
-                data.groups,
-                pairs,
-                seeds=settings.seeds,
-                n_splits=settings.n_splits,
-            )
-        mlflow.log_metric("anchored_cv_mae_selection", selected_mae)
-        mlflow.log_dict(wins, "analysis/anchored_selection_wins.json")
 
 
 def train(settings: Settings) -> Outcome:
@@ -282,7 +295,7 @@ def _train(settings: Settings) -> Outcome:
     data = Dataset.load(settings)
     pool = {**CANDIDATES, **settings.extra_candidates}
     chosen = [pool[name] for name in settings.candidates]
-    pairs = Pairs.within(data.groups)
+    pairs = Pairs.within(data.groups, treated=(data.frame["strategy"] != "").to_numpy())
 
     connect(settings.experiment)
     with mlflow.start_run(run_name="train") as parent:
@@ -290,14 +303,16 @@ def _train(settings: Settings) -> Outcome:
         _log_inputs(data, settings)
         absolute = evaluate(absolute_mode(data, settings, study_prefix=run_id), chosen, data, settings)
         anchored = evaluate_anchored(data, settings, pairs, absolute)
+        with err.status("choosing the anchored recipe by nested CV…"):
+            choice = choose_anchored(data, settings, pool, pairs, anchored)
         best = pool[absolute.best]
         params, pipeline = refit(best, data, settings, run_id)
-        anchor = _anchor(data, settings, pool, pairs, absolute, anchored)
-        predictor = _predictor(data, settings, pipeline, anchor, absolute, anchored)
-        _log_winners(params, anchor, pairs, absolute, anchored)
+        anchor = _anchor(data, settings, pool, pairs, absolute, anchored, choice)
+        predictor = _predictor(data, settings, pipeline, anchor, absolute, anchored, choice)
+        _log_winners(params, anchor, pairs, absolute, anchored, choice)
         with err.status("learning curves and SHAP summary…"):
             _log_analysis(data, best, params, absolute.board, settings, pool)
-        _log_selection(data, settings, chosen, pool, pairs, anchored)
+        _log_selection(data, settings, chosen)
         with err.status(f"logging and registering {best.name}…"):
             version = packaging.register(run_id, packaging.log_predictor(predictor, data.frame))
         cv_mae = absolute.results[best.name].metrics["mae"]

@@ -92,3 +92,51 @@ def test_answers_predict_takes_a_reference(use_trained_store) -> None:
     )
     assert [p.anchored is not None for p in response.predictions] == [True] * len(RECORDS)
     assert response.predictions[0].anchored.threshold_uj_cm2 == pytest.approx(12.0, rel=0.13)  # ±0.05 dex
+
+
+def _request(row: dict) -> dict:
+    """A curated row as a request record: the request fields it states."""
+    from asepred.data.record import BY_NAME, REQUEST_FIELDS
+
+    fields = {}
+    for name in REQUEST_FIELDS:
+        value = row[name]
+        if value == "" or (isinstance(value, float) and math.isnan(value)):
+            continue
+        fields[name] = int(value) if BY_NAME[name].kind == "int" else value
+    return fields
+
+
+def test_no_anchored_answer_contradicts_a_published_pair(client: TestClient) -> None:
+    """For each published control → treated pair, the control as reference: the treated sample is never predicted
+    above it, and the answer carries that strategy's paired evidence with every pair lowered."""
+    from asepred.data.records import bundled_records, target_records
+    from asepred.features.base import as_record_frame
+    from asepred.models.paired import control_treated_pairs
+
+    frame = as_record_frame(target_records(bundled_records()))
+    rows = frame.to_dict("records")
+    card = client.get("/model").json()
+    shipped = card["anchored_selection"]["shipped"]
+    pairs = control_treated_pairs(frame)
+    assert len(pairs) == 9
+    for control, treated in pairs:
+        reference = {**_request(rows[control]), "threshold_uj_cm2": float(rows[control]["threshold_uj_cm2"])}
+        body = {"records": [_request(rows[treated])], "reference": reference, "evidence": 0}
+        response = client.post("/predict", json=body)
+        assert response.status_code == 200, response.text
+        (p,) = response.json()["predictions"]
+        if shipped == "same_as_reference":
+            assert p["anchored"]["ratio"] == 1.0
+        else:
+            assert p["anchored"]["ratio"] < 1.0, (rows[control]["record_id"], rows[treated]["record_id"])
+        paired = p["paired_evidence"]
+        assert paired["pairs"] >= 1 and paired["lowered"] == paired["pairs"]
+
+
+def test_the_card_says_how_the_anchored_recipe_was_chosen(client: TestClient) -> None:
+    selection = client.get("/model").json()["anchored_selection"]
+    assert selection["shipped"] in {"same_as_reference", "treated_effect", "strategy_effect", "treated+layers"}
+    assert selection["nested_mae"] > 0 and selection["baseline_mae"] > 0 and selection["reason"]
+    if selection["shipped"] != "same_as_reference":
+        assert selection["nested_mae"] < selection["baseline_mae"]
