@@ -96,6 +96,16 @@ class ThresholdPredictor:
         rmse = absolute.get("rmse") if isinstance(absolute, Mapping) else None
         return confidence_z * math.sqrt(2) * float(rmse) if rmse else math.sqrt(2) * self.interval_halfwidth
 
+    def anchored_resolvable_decades(self, confidence_z: float = 1.645) -> float:
+        """The same for two anchored predictions relative to one reference: √2 × the anchored recipe's cross-validated
+        RMSE over pairs (1.645 ×), or √2 × its interval half-width without one."""
+        anchored = self.card.get("anchored") or {}
+        rmse = anchored.get("rmse") if isinstance(anchored, Mapping) else None
+        if rmse:
+            return confidence_z * math.sqrt(2) * float(rmse)
+        halfwidth = self.anchor.halfwidth if self.anchor is not None else math.sqrt(2) * self.interval_halfwidth
+        return math.sqrt(2) * halfwidth
+
     def predict_records(
         self, records: pd.DataFrame | Sequence[dict], reference: Mapping[str, object] | None = None
     ) -> pd.DataFrame:

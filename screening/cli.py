@@ -77,7 +77,10 @@ def _print_top(screening: Screening, top: int, anchored: bool) -> None:
     ranked = screening.ranked
     shown = ranked.slice(0, top).to_pylist()
     table = Table(
-        title=f"Top {len(shown)} of {screening.n_predicted:,} candidates, lowest predicted threshold first",
+        title=(
+            f"Top {len(shown)} of {screening.n_predicted:,} candidates, lowest "
+            f"{'anchored' if anchored else 'predicted'} threshold first"
+        ),
         caption=(
             f"A tie group holds candidates within {screening.resolvable:.2f} decades of its best: closer than the "
             "model resolves (90 % confidence), so the order inside a group means nothing."
@@ -182,18 +185,20 @@ def screen(
             reference_pump_pulse,
         )
         predictor, champion = load_champion()
-        if predictor.is_constant:
+        if predictor.is_constant and sample is None:
             err.print(
                 f"[yellow]note[/]: the champion (v{champion.version}, {champion.model}) predicts the same threshold "
                 "for every material, so this screening cannot rank anything: every candidate lands in one tie group. "
-                "Train on data that can tell them apart first: `asepred train --data YOUR_TABLE.csv`.",
+                "Give a sample you measured (--reference-material and --reference-threshold) to rank on the anchored "
+                "value, or train on your lab's own table: `asepred train --data YOUR_TABLE.csv`.",
                 soft_wrap=True,
             )
         if sample is not None:
             screening.check_reference(predictor, sample)
+        resolvable = predictor.anchored_resolvable_decades() if sample is not None else predictor.resolvable_decades()
         err.print(
             f"{grid.space.name or space.name}: {len(grid):,} candidates; model {champion.model} v{champion.version}; "
-            f"differences under {predictor.resolvable_decades():.2f} decades are ties",
+            f"{'anchored ' if sample is not None else ''}differences under {resolvable:.2f} decades are ties",
             highlight=False,
         )
         progress, task = _progress(len(grid))

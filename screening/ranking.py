@@ -27,15 +27,16 @@ def tie_groups(sorted_log10: np.ndarray, resolvable: float) -> np.ndarray:
     return groups
 
 
-def rank(table: pa.Table, resolvable: float) -> pa.Table:
-    """``table`` sorted in-domain first, then lowest predicted threshold, with ``tie_group`` (numbered on across
-    the in-domain and out-of-domain blocks) and ``tie_group_size`` as the first columns."""
+def rank(table: pa.Table, resolvable: float, key: str = "log10_threshold") -> pa.Table:
+    """``table`` sorted in-domain first, then lowest ``key`` (the predicted threshold, or with a reference the
+    anchored one), with ``tie_group`` (numbered on across the in-domain and out-of-domain blocks) and
+    ``tie_group_size`` as the first columns."""
     order = pc.sort_indices(
         table,
-        sort_keys=[("in_domain", "descending"), ("log10_threshold", "ascending"), ("candidate_id", "ascending")],
+        sort_keys=[("in_domain", "descending"), (key, "ascending"), ("candidate_id", "ascending")],
     )
     table = table.take(order)
-    log10 = table.column("log10_threshold").to_numpy()
+    log10 = table.column(key).to_numpy()
     inside = table.column("in_domain").to_numpy(zero_copy_only=False)
     n_inside = int(inside.sum())
     groups = tie_groups(log10[:n_inside], resolvable)

@@ -64,7 +64,7 @@ def run(
     else:
         with job.dask_client(scheduler, workers, memory_limit) as client:
             result = job.run_on_dask(client, grid, predictor, model, **options)
-    return assemble(result, predictor, model, time.perf_counter() - started)
+    return assemble(result, predictor, model, time.perf_counter() - started, anchored=reference is not None)
 
 
 def check_reference(predictor: object, reference: Mapping[str, object]) -> None:
@@ -79,10 +79,16 @@ def check_reference(predictor: object, reference: Mapping[str, object]) -> None:
         raise AsepredError(str(error), location="reference") from None
 
 
-def assemble(result: job.JobResult, predictor: object, model: str, seconds: float) -> Screening:
-    """The partitions' tables joined and ranked into tie groups by the predictor's resolvable difference."""
-    resolvable = float(predictor.resolvable_decades())
-    ranked = rank(pa.concat_tables(result.tables), resolvable) if result.tables else None
+def assemble(
+    result: job.JobResult, predictor: object, model: str, seconds: float, *, anchored: bool = False
+) -> Screening:
+    """The partitions' tables joined and ranked into tie groups by the predictor's resolvable difference; with a
+    reference (``anchored``), on the anchored value and the anchored recipe's resolvable difference."""
+    if anchored:
+        resolvable, key = float(predictor.anchored_resolvable_decades()), "anchored_log10_threshold"
+    else:
+        resolvable, key = float(predictor.resolvable_decades()), "log10_threshold"
+    ranked = rank(pa.concat_tables(result.tables), resolvable, key) if result.tables else None
     return Screening(
         ranked,
         result.failures,

@@ -116,6 +116,14 @@ def test_cli_on_an_existing_scheduler_with_a_reference(synthetic, small_space, t
     same = table[(table["n_layers"] == 3) & (table["x_br"] == 1.0) & (table["spacer"] == "PEA")]
     assert same["anchored_threshold_uj_cm2"].iloc[0] == pytest.approx(20.0, rel=0.13)  # ± 0.05 dex
     assert "anchored" in result.output
+    # ranked on the anchored value, tie groups from the anchored recipe's resolvable difference
+    ranked = table[table["in_domain"]]
+    assert (np.diff(ranked["anchored_log10_threshold"]) >= -1e-12).all()
+    resolvable = json.loads(pq.read_table(out).schema.metadata[b"asepred"])["resolvable_decades"]
+    predictor, _ = load_champion()
+    assert resolvable == pytest.approx(predictor.anchored_resolvable_decades())
+    for _, group in ranked.groupby("tie_group"):
+        assert np.ptp(group["anchored_log10_threshold"]) < resolvable
 
 
 def test_the_model_reaches_each_worker_once_not_once_per_partition(synthetic, small_space, cluster) -> None:
