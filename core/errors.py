@@ -105,3 +105,7 @@ class InvalidRecordError(AsepredError):
 
 class NoChampionError(AsepredError):
     """No model version carries the ``champion`` alias in the registry."""
+
+
+class StoreError(AsepredError):
+    """The MLflow store cannot be read or written (damaged, read-only), or the champion's artifacts cannot load."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asepred.core import config
-from asepred.core.errors import NoChampionError
+from asepred.core.errors import NoChampionError, StoreError
 
 if TYPE_CHECKING:
     from asepred.models.predictor import ThresholdPredictor
@@ -32,20 +33,39 @@ class Champion:
     model: str
 
 
+def missing_store() -> bool:
+    """The configured store is an SQLite file that does not exist: a read-only command must not create it."""
+    uri = config.tracking_uri()
+    return uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists()
+
+
+def one_line(error: BaseException) -> str:
+    """An exception's message on one line (a library's multi-line message, cut to its first line)."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}".strip()
+
+
 def champion(name: str = config.MODEL_NAME) -> Champion:
-    """The model version under the ``champion`` alias in the configured store; ``NoChampionError`` if none."""
+    """The model version under the ``champion`` alias in the configured store; ``NoChampionError`` if none (and no
+    store is created where there is none); ``StoreError`` if the store cannot be read."""
+    if missing_store():
+        raise NoChampionError(f"no MLflow store at {config.tracking_uri()}: run `asepred train` first", field="model")
     from mlflow.exceptions import MlflowException
     from mlflow.tracking import MlflowClient
 
     quiet()
-    client = MlflowClient(tracking_uri=config.tracking_uri())
     try:
+        client = MlflowClient(tracking_uri=config.tracking_uri())
         version = client.get_model_version_by_alias(name, config.CHAMPION)
     except MlflowException as exc:
+        if "RESOURCE_DOES_NOT_EXIST" not in str(getattr(exc, "error_code", "")) and "not found" not in str(exc):
+            raise StoreError(f"cannot read the MLflow store {config.tracking_uri()} ({one_line(exc)})") from None
         raise NoChampionError(
             f"no '{config.CHAMPION}' version of '{name}' in {config.tracking_uri()}; run `asepred train` first",
             field="model",
         ) from exc
+    except Exception as exc:  # a damaged store (truncated, not a database): SQLAlchemy's or sqlite3's error
+        raise StoreError(f"cannot read the MLflow store {config.tracking_uri()} ({one_line(exc)})") from None
     run = client.get_run(version.run_id)
     return Champion(
         version=str(version.version),
@@ -64,6 +84,12 @@ def load_champion() -> tuple[ThresholdPredictor, Champion]:
     from asepred.core.pyfunc import load_predictor
 
     quiet()
-    mlflow.set_tracking_uri(config.tracking_uri())
     current = champion()
-    return load_predictor(f"models:/{config.MODEL_NAME}/{current.version}"), current
+    mlflow.set_tracking_uri(config.tracking_uri())
+    try:
+        return load_predictor(f"models:/{config.MODEL_NAME}/{current.version}"), current
+    except Exception as exc:  # missing or unreadable artifacts: say which model, and how to get one that loads
+        raise StoreError(
+            f"the champion {config.MODEL_NAME} v{current.version} cannot be loaded from {config.tracking_uri()} "
+            f"({one_line(exc)}): its artifacts are missing or damaged; run `asepred train` to register a new one"
+        ) from None

@@ -8,8 +8,11 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -90,10 +93,26 @@ def run_server(host: str, port: int, workers: int | None = None, check: Callable
 
     ``check`` runs while the server starts (``require_champion``: milliseconds on a default SQLite store, else
     MLflow's ~2 s of imports and a registry query, on whatever CPU the server leaves; docs/performance.md); an
-    ``AsepredError`` from it stops the server and exits 1."""
-    from asepred.serving.lifecycle import signal_on_parent_death
+    ``AsepredError`` from it stops the server and exits 1.
 
-    env = {**os.environ, "ASEPRED_HOME": str(config.home()), "MLFLOW_TRACKING_URI": config.tracking_uri()}
+    "serving …" is said only once ``/readyz`` answers. A port already in use is refused before the server starts; a
+    server whose workers cannot load the model writes why (``lifecycle.stop_serving``) and stops, and this exits 1
+    with that line."""
+    from asepred.serving.lifecycle import FAILURE_FILE, signal_on_parent_death
+
+    try:
+        _require_free_port(host, port)
+    except AsepredError as error:
+        raise fail(error) from None
+    failure_file = Path(tempfile.mkstemp(prefix="asepred-serve-", suffix=".txt")[1])
+    env = {
+        **os.environ,
+        "ASEPRED_HOME": str(config.home()),
+        "MLFLOW_TRACKING_URI": config.tracking_uri(),
+        FAILURE_FILE: str(failure_file),
+        # one thread per worker for every model library: two workers on two cores, each predicting alone
+        **{name: "1" for name in THREAD_VARIABLES},
+    }
     if workers:
         overrides = [env["BENTOML_CONFIG_OPTIONS"]] if env.get("BENTOML_CONFIG_OPTIONS") else []
         env["BENTOML_CONFIG_OPTIONS"] = " ".join([*overrides, f"services.ASEPredictor.workers={workers}"])
@@ -116,11 +135,15 @@ def run_server(host: str, port: int, workers: int | None = None, check: Callable
         server = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=signal_on_parent_death)
         if check is not None:
             check()
+        _wait_until_ready(server, host, port, failure_file)
         err.print(
             f"serving {config.MODEL_NAME}@{config.CHAMPION} on http://{host}:{port} "
             "(web page /ui, POST /predict; Ctrl-C stops)"
         )
         code = server.wait()
+        reason = _reason(failure_file)
+        if reason:
+            failure = AsepredError(reason)
     except (_StopRequestedError, KeyboardInterrupt):
         code = 0
     except AsepredError as error:
@@ -132,9 +155,60 @@ def run_server(host: str, port: int, workers: int | None = None, check: Callable
             _stop(server)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        failure_file.unlink(missing_ok=True)
     if failure is not None:
         raise fail(failure)
     raise typer.Exit(code)
+
+
+#: The thread pools of the libraries a model predicts with (OpenMP, OpenBLAS, MKL, numexpr).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+#: How long a server may take to answer /readyz (a cold start is ~5 s; a loaded machine is slower).
+READY_WITHIN_SECONDS = 180.0
+
+
+def _require_free_port(host: str, port: int) -> None:
+    """``AsepredError`` naming ``--port`` if ``host:port`` cannot be bound (BentoML would print a 40-line traceback)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a closing socket is no owner
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise AsepredError(
+                f"cannot listen on {host}:{port} ({exc.strerror}): stop what holds it, or choose another with --port",
+                field="--port",
+            ) from None
+
+
+def _reason(failure_file: Path) -> str:
+    try:
+        lines = failure_file.read_text(encoding="utf-8").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[0] if lines else ""
+
+
+def _wait_until_ready(server: subprocess.Popen, host: str, port: int, failure_file: Path) -> None:
+    """Return once ``/readyz`` answers 200; ``AsepredError`` (with the worker's reason) if the server stops first."""
+    import urllib.error
+    import urllib.request
+
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/readyz"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # the server is local: never a proxy
+    deadline = time.monotonic() + READY_WITHIN_SECONDS
+    while True:
+        reason = _reason(failure_file)
+        if reason or server.poll() is not None:
+            raise AsepredError(reason or f"the server stopped before it was ready (exit code {server.poll()})")
+        try:
+            with opener.open(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise AsepredError(f"the server was not ready in {READY_WITHIN_SECONDS:.0f} s")
+        time.sleep(0.25)
 
 
 @app.command()

@@ -7,12 +7,14 @@ re-parented process anywhere, a second late.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import sys
 import threading
 import time
+from typing import NoReturn
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 POLL_SECONDS = 1.0
@@ -43,6 +45,24 @@ def watch_parent(signum: int = signal.SIGTERM, poll_seconds: float = POLL_SECOND
     thread = threading.Thread(target=watch, name="asepred-parent-watch", daemon=True)
     thread.start()
     return thread
+
+
+#: Where a worker that cannot start writes why (set by ``asepred serve`` for its server), for the CLI to say.
+FAILURE_FILE = "ASEPRED_START_FAILURE"
+
+
+def stop_serving(message: str) -> NoReturn:
+    """A worker that cannot serve: write ``message`` where ``asepred serve`` reads it, stop the server (SIGTERM to
+    its supervisor, this worker's parent) and exit, before BentoML can log a traceback and start the worker again."""
+    path = os.environ.get(FAILURE_FILE)
+    if path:
+        with contextlib.suppress(OSError), open(path, "a", encoding="utf-8") as handle:
+            handle.write(message.replace("\n", " ") + "\n")
+    else:
+        sys.stderr.write(f"error: {message}\n")
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(os.getppid(), signal.SIGTERM)
+    os._exit(3)
 
 
 def in_bentoml_worker() -> bool:

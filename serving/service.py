@@ -23,7 +23,7 @@ from asepred.core.errors import AsepredError
 from asepred.serving.body_limit import BodyLimit
 from asepred.serving.client_errors import ClientErrors
 from asepred.serving.http_guard import HttpGuard
-from asepred.serving.lifecycle import in_bentoml_worker, signal_on_parent_death, watch_parent
+from asepred.serving.lifecycle import in_bentoml_worker, signal_on_parent_death, stop_serving, watch_parent
 from asepred.serving.schemas import (
     DEFAULT_EVIDENCE,
     MAX_EVIDENCE,
@@ -111,7 +111,12 @@ class ASEPredictor:
         from asepred.serving import answers
 
         self.answers = answers
-        self.predictor, self.champion = load_champion()
+        try:
+            self.predictor, self.champion = load_champion()
+        except AsepredError as error:
+            if in_bentoml_worker():  # one line and a stopped server, never a crash-looping worker
+                stop_serving(str(error))
+            raise
         self.card = answers.model_card(self.predictor, self.champion)
 
     def __is_ready__(self) -> bool:

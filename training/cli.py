@@ -12,7 +12,8 @@ from rich.table import Table
 
 from asepred.core import config
 from asepred.core.console import err, fail, out
-from asepred.core.errors import AsepredError
+from asepred.core.errors import AsepredError, StoreError
+from asepred.core.registry import one_line
 from asepred.models.candidates import CANDIDATES
 from asepred.training.settings import Settings
 
@@ -69,14 +70,35 @@ def print_board(rows: list[dict], title: str) -> None:
     )
 
 
+def _is_store_error(error: BaseException) -> bool:
+    """An error of the store rather than of the code: MLflow's, SQLAlchemy's or sqlite3's, or a file it cannot
+    write."""
+    import sqlite3
+
+    from mlflow.exceptions import MlflowException
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(error, MlflowException | SQLAlchemyError | sqlite3.Error | PermissionError)
+
+
 def run_training(settings: Settings, *, as_json: bool = False) -> None:
     """Train with ``settings`` and print the leaderboard (or JSON); a failure exits 1 with one line."""
+    from asepred.training.run_lifecycle import TrainingStoppedError
     from asepred.training.train import train
 
     try:
         outcome = train(settings)
     except AsepredError as error:
         raise fail(error) from None
+    except (TrainingStoppedError, KeyboardInterrupt):
+        err.print("stopped: the training run is marked KILLED in MLflow; the champion is unchanged", highlight=False)
+        raise typer.Exit(code=130) from None
+    except Exception as error:  # the store itself: read-only, damaged, locked (MLflow's and SQLAlchemy's errors)
+        if not _is_store_error(error):
+            raise
+        raise fail(
+            StoreError(f"cannot write to the MLflow store {config.tracking_uri()} ({one_line(error)})")
+        ) from None
     rows = outcome.leaderboard.to_dict(orient="records") + outcome.anchored.to_dict(orient="records")
     if as_json:
         out.print_json(

@@ -33,6 +33,7 @@ from asepred.training.anchored_choice import AnchoredChoice, choose_anchored
 from asepred.training.dataset import Dataset
 from asepred.training.leaderboards import Leaderboard, absolute_mode, evaluate, evaluate_anchored
 from asepred.training.pairs import Pairs
+from asepred.training.run_lifecycle import fail_orphans, owner_tags, stopped_runs_killed
 from asepred.training.settings import Settings
 from asepred.training.tracking import connect
 from asepred.training.tuning import tune
@@ -297,9 +298,17 @@ def _train(settings: Settings) -> Outcome:
     chosen = [pool[name] for name in settings.candidates]
     pairs = Pairs.within(data.groups, treated=(data.frame["strategy"] != "").to_numpy())
 
-    connect(settings.experiment)
-    with mlflow.start_run(run_name="train") as parent:
+    experiment_id = connect(settings.experiment)
+    orphans = fail_orphans(experiment_id)
+    if orphans:
+        err.print(
+            f"marked {len(orphans)} training run(s) FAILED, left RUNNING by a process that is gone: "
+            + ", ".join(run_id[:8] for run_id in orphans),
+            highlight=False,
+        )
+    with stopped_runs_killed() as started, mlflow.start_run(run_name="train", tags=owner_tags()) as parent:
         run_id = parent.info.run_id
+        started.append(run_id)
         _log_inputs(data, settings)
         absolute = evaluate(absolute_mode(data, settings, study_prefix=run_id), chosen, data, settings)
         anchored = evaluate_anchored(data, settings, pairs, absolute)

@@ -38,12 +38,17 @@ def test_training_registers_a_champion_with_everything_logged(store) -> None:
     model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.CHAMPION}").unwrap_python_model().predictor
     out = model.predict_records([{"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}])
     assert out.loc[0, "lower_uj_cm2"] < out.loc[0, "threshold_uj_cm2"] < out.loc[0, "upper_uj_cm2"]
-    # the best anchored recipe ships inside the model, and its scores beside the anchored baseline's in the card
-    anchored = outcome.anchored
-    assert model.anchor.name == anchored.loc[0, "model"] == model.card["anchored"]["model"]
+    # the anchored recipe the nested procedure ships is inside the model, its scores beside the anchored baseline's
+    # in the card, with how it was chosen; never an absolute model's ratio (they are on the board for comparison)
+    selection = model.card["anchored_selection"]
+    shipped = selection["shipped"]
+    assert model.anchor.name == shipped == model.card["anchored"]["model"] == run.data.params["best_anchored"]
+    assert shipped in {"same_as_reference", "treated_effect", "strategy_effect", "treated+layers"}
     assert model.card["anchored_baseline"]["model"] == "same_as_reference"
+    assert run.data.metrics["anchored_cv_mae_selection"] == pytest.approx(selection["nested_mae"])
+    assert (shipped != "same_as_reference") == (selection["nested_mae"] < selection["baseline_mae"])
     for entry in (model.card["anchored"], model.card["anchored_baseline"]):
-        assert set(entry) == {"model", "mae", "mae_ci", "rmse", "coverage_90"}
+        assert set(entry) == {"model", "mae", "mae_ci", "rmse", "coverage_90", "sign_agreement"}
         assert entry["mae_ci"][0] <= entry["mae"] <= entry["mae_ci"][1]
     assert model.anchor.halfwidth == pytest.approx(run.data.metrics["anchored_interval_halfwidth"])
     assert int(run.data.params["n_pairs"]) >= 20
@@ -193,6 +198,10 @@ def test_compare_reads_candidates_back(store) -> None:
         "xgboost+treated",
     }
     assert "median_ratio" not in {r["model"] for r in anchored}  # a constant's ratio is "same as reference" again
+    # every anchored row says how often it predicts the published control → treated direction
+    assert all(0.0 <= r["sign_agreement"] <= 1.0 for r in anchored)
+    signs = {r["model"]: r["sign_agreement"] for r in anchored}
+    assert signs["same_as_reference"] == 0.0 and signs["treated_effect"] == 1.0
     assert [r["mode"] for r in rows] == sorted((r["mode"] for r in rows), key=lambda m: m != "absolute")
     for row in rows:
         assert set(row) >= {"mode", "model", "is_baseline", "cv_mae", "cv_mae_ci", "coverage_90", "run_id"}
