@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from asepred.core.errors import AsepredError
+from asepred.core.threads import single_threaded
 from asepred.screening.grid import AXIS_COLUMNS, RECORD_COLUMNS, Grid
 
 #: Deserialisations of a ``SharedModel`` in this process, by model key (``name/version``).
@@ -50,6 +51,7 @@ class SharedModel:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         LOADS[self.key] += 1
+        single_threaded()  # one worker process per core: the model's libraries get one thread each
 
 
 @dataclass

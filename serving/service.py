@@ -20,6 +20,7 @@ from bentoml.exceptions import InvalidArgument
 from pydantic import ConfigDict, Field, ValidationError
 
 from asepred.core.errors import AsepredError
+from asepred.core.threads import single_threaded
 from asepred.serving.body_limit import BodyLimit
 from asepred.serving.client_errors import ClientErrors
 from asepred.serving.http_guard import HttpGuard
@@ -107,6 +108,7 @@ class ASEPredictor:
         if in_bentoml_worker():  # a worker whose supervisor dies (even by SIGKILL) stops too
             signal_on_parent_death()
             watch_parent()
+            single_threaded()  # one worker per core: the model's libraries get one thread each
         from asepred.core.registry import load_champion
         from asepred.serving import answers
 
