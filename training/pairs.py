@@ -155,34 +155,6 @@ def is_constant_ratio(oof: np.ndarray, pairs: Pairs) -> bool:
     return bool(np.all(np.abs(diff[np.isfinite(diff)]) < 1e-12))
 
 
-def selection_mae(
-    candidates: Sequence[PairCandidate],
-    absolute: Mapping[str, Candidate],
-    results: Mapping[str, CVResult],
-    names: Sequence[str],
-    X: np.ndarray,
-    y: np.ndarray,
-    groups: np.ndarray,
-    pairs: Pairs,
-    *,
-    seeds: Sequence[int] = (0, 1, 2),
-    n_splits: int = 5,
-    inner_splits: int = 3,
-) -> tuple[float, dict[str, int]]:
-    """Held-out pair MAE of the procedure "pick the anchored recipe with the best inner leave-publication-out MAE".
-
-    The anchored leaderboard's winner is the best of many recipes on the same folds (the winner's curse). Here each
-    outer fold chooses on its training side alone (inner grouped CV; absolute candidates with default parameters),
-    and the chosen recipe's own out-of-fold answer (``results[name].oof``) scores the held-out pairs. Returns the
-    mean MAE over seeds and how often each recipe was chosen.
-    """
-    nested = nested_selection(
-        candidates, absolute, results, names, X, y, groups, pairs, seeds=seeds, n_splits=n_splits,
-        inner_splits=inner_splits,
-    )  # fmt: skip
-    return nested.mae, nested.wins
-
-
 @dataclass(frozen=True)
 class NestedSelection:
     """The held-out scores of a selection procedure: MAE, sign agreement, and how often each recipe was chosen."""
@@ -206,8 +178,14 @@ def nested_selection(
     n_splits: int = 5,
     inner_splits: int = 3,
 ) -> NestedSelection:
-    """``selection_mae``'s procedure, with the sign agreement of the recipes it chooses on the held-out control →
-    treated pairs."""
+    """Held-out pair MAE of the procedure "pick the anchored recipe with the best inner leave-publication-out MAE".
+
+    The anchored leaderboard's winner is the best of many recipes on the same folds (the winner's curse). Here each
+    outer fold chooses on its training side alone (inner grouped CV; absolute candidates with default parameters),
+    and the chosen recipe's own out-of-fold answer (``results[name].oof``) scores the held-out pairs. Returns the
+    mean MAE over seeds, the sign agreement of the chosen recipes on the held-out control → treated pairs, and how
+    often each recipe was chosen.
+    """
     dy = pairs.log_ratio(y)
     needed = {c.absolute for c in candidates if c.absolute is not None}
     wins: dict[str, int] = {}

@@ -150,13 +150,13 @@ def test_pair_models_are_antisymmetric_and_zero_on_identical_records(model: Pair
 
 
 def test_the_anchored_selection_is_scored_as_a_procedure() -> None:
-    from asepred.training.pairs import selection_mae
+    from asepred.training.pairs import nested_selection
 
     X, y, groups = _table(n_publications=30)
     pairs = Pairs.within(groups)
     treated = PairCandidate("treated_effect", False, make_pair=lambda n, s: TreatedEffect(n))
     candidates = [SAME_AS_REFERENCE, treated]
     results = {c.name: evaluate_pairs(c, NAMES, X, y, groups, pairs, {}, seeds=(0,), n_splits=4) for c in candidates}
-    score, wins = selection_mae(candidates, {}, results, NAMES, X, y, groups, pairs, seeds=(0,), n_splits=4)
-    assert wins == {"treated_effect": 4}  # the relative signal is found on every outer training side
-    assert score == pytest.approx(results["treated_effect"].metrics["mae"])
+    nested = nested_selection(candidates, {}, results, NAMES, X, y, groups, pairs, seeds=(0,), n_splits=4)
+    assert nested.wins == {"treated_effect": 4}  # the relative signal is found on every outer training side
+    assert nested.mae == pytest.approx(results["treated_effect"].metrics["mae"])
