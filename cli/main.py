@@ -7,8 +7,9 @@ This root sits above the stages (DESIGN.md, "Folders"): it may import any of the
 
 Every group's module imports only typer, Rich and light constants at module level; heavy libraries (pandas,
 scikit-learn, MLflow, BentoML, RDKit, …) load inside the commands that use them, so ``asepred --help`` and
-``asepred serve`` start at once (``tests/test_cli.py`` checks which modules a help loads; ``bench/startup.py`` times
-it).
+``asepred serve`` start at once (``tests/cli/test_main.py`` checks which modules a help loads; ``bench/startup.py``
+times it). Registration itself stays eager, as in typer's docs: a lazy group would still import every group's module
+for ``asepred --help`` (it shows each command's help line), so light modules are what makes a help fast either way.
 """
 
 from __future__ import annotations
