@@ -115,9 +115,11 @@ class ASEPredictor:
         self.answers = answers
         try:
             self.predictor, self.champion = load_champion()
-        except AsepredError as error:
+        except Exception as error:
             if in_bentoml_worker():  # one line and a stopped server, never a crash-looping worker
-                stop_serving(str(error))
+                from asepred.core.registry import one_line
+
+                stop_serving(str(error) if isinstance(error, AsepredError) else f"cannot serve: {one_line(error)}")
             raise
         self.card = answers.model_card(self.predictor, self.champion)
 
