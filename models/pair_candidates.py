@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import Ridge
-from xgboost import XGBRegressor
 
 #: The feature differences the learned pair models see: few on purpose (tens of pairs from a handful of papers).
 #: ``treated`` is 1 for an engineered sample (any strategy) and 0 for a control sample.
@@ -180,6 +179,8 @@ class DifferenceBoost(PairModel):
         return differences(pair_features(first, self.names), pair_features(second, self.names))
 
     def fit(self, first: np.ndarray, second: np.ndarray, dy: np.ndarray, groups: np.ndarray) -> DifferenceBoost:
+        from xgboost import XGBRegressor  # here, not at import: a served model that never fits one needs no XGBoost
+
         delta = self._delta(first, second)
         self.booster_ = XGBRegressor(
             n_estimators=60,
