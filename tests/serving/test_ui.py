@@ -256,6 +256,8 @@ def test_every_field_has_a_label_and_the_form_works_from_the_keyboard(page: Any)
     assert unlabelled == []
 
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "view-predict"  # the Predict | Records views come first
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "tab-single"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "material"
