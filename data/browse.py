@@ -224,12 +224,45 @@ def typed_value(column: str, text: str) -> object:
     return text
 
 
+def halide_family(material: str) -> str:
+    """The halides of a formula's emitting phase, largest fraction first: ``Br``, ``Br/I`` (``""`` if unreadable)."""
+    from asepred.core.errors import AsepredError
+    from asepred.features.sites import parsed
+
+    try:
+        site = parsed(material).emitter.x_site
+    except AsepredError:
+        return ""
+    return "/".join(ion for ion, _ in sorted(site.items(), key=lambda kv: -kv[1]))
+
+
 def typed(table: pd.DataFrame) -> list[dict[str, object]]:
-    """Each row as a dict of the ``COLUMNS``, typed (``typed_value``), and its ``link``."""
+    """Each row as a dict of the ``COLUMNS``, typed (``typed_value``), its ``link`` and its ``halide`` family."""
     from asepred.data.records import record_link
 
     rows = table.reindex(columns=COLUMNS, fill_value="").fillna("").to_dict("records")
-    return [{**{c: typed_value(c, row[c]) for c in COLUMNS}, "link": record_link(row)} for row in rows]
+    return [
+        {
+            **{c: typed_value(c, row[c]) for c in COLUMNS},
+            "link": record_link(row),
+            "halide": halide_family(row["material"]),
+        }
+        for row in rows
+    ]
+
+
+def filter_options() -> list[dict[str, object]]:
+    """The filters as the web page offers them: name, kind, choices, description and bounds."""
+    return [
+        {
+            "name": f.name,
+            "kind": f.kind,
+            "choices": list(f.choices),
+            "description": f.description,
+            "bounds": list(f.bounds) if f.bounds else None,
+        }
+        for f in FILTERS
+    ]
 
 
 def typed_frame(table: pd.DataFrame) -> pd.DataFrame:

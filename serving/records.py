@@ -33,6 +33,7 @@ CuratedRecord = create_model(
     __module__=__name__,
     **{name: _typed(name) for name in COLUMNS},
     link=(str | None, Field(description="DOI URL where known, else the page the value was read on.")),
+    halide=(str, Field(description="The emitting phase's halides, largest fraction first (Br, Br/I).")),
 )
 
 

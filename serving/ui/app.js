@@ -1,5 +1,6 @@
 // The asepred web page: plain JS, no build step, no external assets. It asks the service it is served by:
-// GET options.json (choices and hints), POST ../predict, POST ../explain, GET ../model.
+// GET options.json (choices and hints), POST ../predict, POST ../explain, GET ../model. The Records view is
+// records.js (GET ../records); quotes are drawn by quote.js.
 "use strict";
 
 const UNIT = "µJ cm⁻²";
@@ -425,20 +426,6 @@ function drawExplanation(explanation) {
       `${fmt(10 ** explanation.log10_threshold)} ${UNIT}. ${explanation.note}` }));
 }
 
-// Quotes are verbatim from the source, which may carry TeX or HTML markup for units: show it as text.
-function readable(quote) {
-  const superscript = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³" };
-  return quote
-    .replace(/<sup>([-0-3]+)<\/sup>/g, (_, s) => [...s].map((c) => superscript[c]).join(""))
-    .replace(/<[^>]+>/g, "")
-    .replace(/\^\{?([-0-3]+)\}?/g, (_, s) => [...s].map((c) => superscript[c]).join(""))
-    .replace(/\\mu\s*/g, "µ")
-    .replace(/\\(?:text|mathrm)\{([^}]*)\}/g, "$1")
-    .replace(/\$\s*|\s*\$/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
 function drawEvidence(evidence) {
   const holder = document.getElementById("evidence");
   holder.replaceChildren();
@@ -467,7 +454,7 @@ function drawEvidence(evidence) {
     const href = safeHref(e.link);
     if (href) source.append(el("a", { href, target: "_blank", rel: "noopener noreferrer", text: cite }));
     else source.append(cite);
-    if (e.quote) source.append(el("blockquote", { text: `“${readable(e.quote)}”` }));
+    if (e.quote) source.append(quoteBlock(e.quote)); // quote.js: <sup>/<sub> rendered, other markup as text
     source.append(el("p", { class: "hint", text: `${e.source}, record ${e.record_id}` }));
     const threshold = e.threshold_uj_cm2 === null ? "—" : fmt(e.threshold_uj_cm2);
     body.append(el("tr", {}, el("td", { text: String(i + 1) }), record,
@@ -644,7 +631,7 @@ function downloadBatch() {
 
 // ---------- tabs ----------
 function selectTab(tab) {
-  for (const t of document.querySelectorAll("[role=tab]")) {
+  for (const t of document.querySelectorAll(".inputs [role=tab]")) {
     const selected = t === tab;
     t.setAttribute("aria-selected", String(selected));
     t.tabIndex = selected ? 0 : -1;
@@ -655,7 +642,7 @@ function selectTab(tab) {
 }
 
 function setUpTabs() {
-  const tabs = [...document.querySelectorAll("[role=tab]")];
+  const tabs = [...document.querySelectorAll(".inputs [role=tab]")];
   for (const tab of tabs) {
     tab.addEventListener("click", () => selectTab(tab));
     tab.addEventListener("keydown", (event) => {

@@ -32,7 +32,7 @@ def test_bromide_nanocrystal_ase_records_are_listed_exactly(client: TestClient) 
     assert body["total"] == len(body["records"]) == len(expected_bromide_nanocrystals())
     assert {r["record_id"] for r in body["records"]} == expected_bromide_nanocrystals()
     first = body["records"][0]
-    assert set(COLUMNS) | {"link"} == set(first) and isinstance(first["threshold_uj_cm2"], float)
+    assert set(COLUMNS) | {"link", "halide"} == set(first) and isinstance(first["threshold_uj_cm2"], float)
 
 
 @pytest.mark.parametrize(("suffix", "headers"), [("&format=csv", {}), ("", {"accept": "text/csv"})])
