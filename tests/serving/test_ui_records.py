@@ -13,13 +13,13 @@ import pytest
 
 from asepred.data.record import COLUMNS
 from tests.data.test_browse import raw_rows
-from tests.serving.test_ui import browser, opened  # noqa: F401 (the browser fixture)
+from tests.serving.test_ui import opened
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def records_page(browser: Any, live_server: str) -> Iterator[Any]:  # noqa: F811
+def records_page(browser: Any, live_server: str) -> Iterator[Any]:
     with opened(browser, live_server) as page:
         page.wait_for_selector("body[data-records-ready=true]")
         page.get_by_role("tab", name="Records").click()
