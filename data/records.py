@@ -29,6 +29,17 @@ SEED_REVIEW_DOI = "10.63174/xdi.GQES2153"
 TARGETS = ("ASE", "lasing")
 
 
+def record_link(row: dict[str, str]) -> str | None:
+    """A record's link: the paper's DOI URL; else the page the value was read on (for the seed review's values, the
+    review)."""
+    doi = (row.get("doi") or "").strip()
+    if doi:
+        return f"https://doi.org/{doi}"
+    if (row.get("source") or "").startswith("seed-"):
+        return f"https://doi.org/{SEED_REVIEW_DOI}"
+    return row.get("source_url") or None
+
+
 #: The largest table read: a lab's table of measurements is hundreds of rows; past this it is not one.
 MAX_TABLE_BYTES = 20 * 1024 * 1024
 MAX_TABLE_ROWS = 50_000

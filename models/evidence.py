@@ -49,7 +49,7 @@ from asepred.data.record import (
     X_IONS,
     RecordField,
 )
-from asepred.data.records import SEED_REVIEW_DOI
+from asepred.data.records import record_link
 from asepred.features.base import RecordRows, as_record_frame
 from asepred.features.ligand import canonical_cation, record_spacer
 from asepred.features.sites import parsed
@@ -209,16 +209,18 @@ def _wavelength_term(query: np.ndarray, index: np.ndarray) -> np.ndarray:
 class EvidenceIndex(BaseEstimator):
     """Nearest records to a request, with provenance, distance and what matches and differs, in words.
 
-    ``fit(records, lab)`` takes curated records (the ``data/records.csv`` columns) with a pulsed threshold, and a
-    boolean per row marking a lab's own records.
+    ``fit(records, lab)`` takes curated records (the ``data/records.csv`` columns), and a boolean per row marking a
+    lab's own records; those with a pulsed threshold are cited, and all of them are kept in ``records_``.
     """
 
     def fit(self, records: pd.DataFrame, lab: Sequence[bool] | None = None) -> EvidenceIndex:
-        table = records.fillna("").astype(str)
+        table = records.fillna("").astype(str).reset_index(drop=True)
+        every_lab = np.asarray(lab if lab is not None else np.zeros(len(table), bool), dtype=bool)
+        # every record trained with, CW and unconverted rows too, a lab's own marked as such: what GET /records lists
+        self.records_ = table.assign(source=np.where(every_lab, "lab", table.get("source", "")))
         keep = (table["threshold_uj_cm2"] != "").to_numpy()
-        all_lab = np.asarray(lab if lab is not None else np.zeros(len(table), bool), dtype=bool)
-        lab_flags = all_lab[keep]
-        published = table[~all_lab]
+        lab_flags = every_lab[keep]
+        published = table[~every_lab]
         table = table[keep].reset_index(drop=True)
         self.keys_ = _Keys.of(as_record_frame(table))
         self.lab_ = lab_flags
@@ -289,15 +291,6 @@ def _optional(value: str, kind: type) -> object:
         return None
 
 
-def _link(doi: str, row: dict[str, str]) -> str | None:
-    """The paper's DOI URL; else the page the value was read on (for the seed review's values, the review)."""
-    if doi:
-        return f"https://doi.org/{doi}"
-    if row.get("source", "").startswith("seed-"):
-        return f"https://doi.org/{SEED_REVIEW_DOI}"
-    return row.get("source_url") or None
-
-
 def _cited(field: RecordField, text: str) -> object:
     if field.kind == "int":
         return _optional(text, int)
@@ -309,7 +302,7 @@ def _cited(field: RecordField, text: str) -> object:
 def _payload(row: dict[str, str], is_lab: bool) -> dict[str, object]:
     """The record's ``CITED_FIELDS`` (typed, None where empty), its link, and ``lab`` as the source of a lab's row."""
     payload = {name: _cited(BY_NAME[name], row.get(name, "")) for name in CITED_FIELDS}
-    payload["link"] = _link(row.get("doi", "").strip(), row)
+    payload["link"] = record_link(row)
     payload["source"] = "lab" if is_lab else (row.get("source") or "literature")
     return payload
 

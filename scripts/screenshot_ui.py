@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/screenshot_ui.py                      # serves the champion of this project's store
     .venv/bin/python scripts/screenshot_ui.py --url http://127.0.0.1:3000   # or uses a running server
+    .venv/bin/python scripts/screenshot_ui.py --records            # the Records tab: docs/records.png
 
 Without ``--url`` it starts ``asepred serve`` on a free port (the store is ASEPRED_HOME / MLFLOW_TRACKING_URI, as for
 every command; run ``asepred train`` first), and stops it afterwards.
@@ -64,6 +65,22 @@ def ask(page: Page) -> None:
     page.evaluate("window.scrollTo(0, 0)")
 
 
+def browse(page: Page) -> None:
+    """The Records tab: the bromides, one record opened from the landscape chart."""
+    page.wait_for_selector("body[data-records-ready=true]")
+    page.get_by_role("tab", name="Records").click()
+    page.wait_for_selector("#records-view[data-loaded]")
+    with page.expect_response(lambda r: "halide=Br" in r.url):
+        page.locator("#records-filters").get_by_label("Halide (X site)").select_option("Br")
+    page.wait_for_function("() => (document.getElementById('records-view').dataset.query || '').includes('halide=Br')")
+    # a film whose quote holds <sub>/<sup> markup (rendered as sub- and superscripts); points may overlap, so the
+    # click is dispatched to the point itself
+    marked = page.locator("#landscape-svg g.point.ase", has=page.locator("xpath=self::*[@data-record-id='bulk-009']"))
+    (marked if marked.count() else page.locator("#landscape-svg g.point.ase").first).dispatch_event("click")
+    page.wait_for_selector("#record-detail:not([hidden])")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def compact(path: Path) -> None:
     """256 colours without dithering: the page is flat colours and text, and the PNG a third of the size."""
     with Image.open(path) as shot:
@@ -76,13 +93,16 @@ def main() -> None:
     parser.add_argument("--url", help="a running asepred server (default: start one)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "ui.png", help="where to write the PNG")
     parser.add_argument("--height", type=int, default=1250, help="viewport height, px (the shot is the viewport)")
+    parser.add_argument("--records", action="store_true", help="the Records tab instead (docs/records.png)")
     args = parser.parse_args()
+    if args.records and args.out == REPO / "docs" / "ui.png":
+        args.out = REPO / "docs" / "records.png"
     with served(args.url) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": args.height})
         page.goto(f"{url}/ui")
         page.wait_for_selector("body[data-ready=true]")
-        ask(page)
+        browse(page) if args.records else ask(page)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.out))
         browser.close()

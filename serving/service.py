@@ -17,6 +17,8 @@ from typing import Annotated
 import anyio
 import bentoml
 from bentoml.exceptions import InvalidArgument
+from fastapi import Query, Request
+from fastapi.responses import Response
 from pydantic import ConfigDict, Field, ValidationError
 
 from asepred.core.errors import AsepredError
@@ -25,6 +27,7 @@ from asepred.serving.body_limit import BodyLimit
 from asepred.serving.client_errors import ClientErrors
 from asepred.serving.http_guard import HttpGuard
 from asepred.serving.lifecycle import in_bentoml_worker, signal_on_parent_death, stop_serving, watch_parent
+from asepred.serving.records import CSV_RESPONSE, RecordsPage, RecordsQuery, served_records
 from asepred.serving.schemas import (
     DEFAULT_EVIDENCE,
     MAX_EVIDENCE,
@@ -122,6 +125,7 @@ class ASEPredictor:
                 stop_serving(str(error) if isinstance(error, AsepredError) else f"cannot serve: {one_line(error)}")
             raise
         self.card = answers.model_card(self.predictor, self.champion)
+        self.records_table = served_records(self.predictor)
 
     def __is_ready__(self) -> bool:
         """``/readyz``: 200 once the champion is loaded (BentoML asks this after ``__init__``)."""
@@ -157,6 +161,14 @@ class ASEPredictor:
     def model(self) -> ModelCard:
         """The model card: version, data, cross-validated scores beside the best baseline, features, citations."""
         return self.card
+
+    @web.get("/records", response_model=RecordsPage, responses=CSV_RESPONSE)
+    def records(self, request: Request, query: Annotated[RecordsQuery, Query()]) -> Response:
+        """The curated records the model was trained with (and the lab's), filtered, sorted and paged; JSON, or CSV
+        with format=csv or Accept: text/csv."""
+        from asepred.serving.records import answer
+
+        return answer(self.records_table, query, request)
 
 
 ASEPredictor.add_asgi_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)

@@ -37,6 +37,7 @@ def _limits(prop: dict[str, Any]) -> dict[str, Any]:
 def ui_options() -> dict[str, Any]:
     """What the page offers: the record's fields in order (``form``: name, label, kind, choices and hint, from the
     record contract), the choices the model knows, each field's limits (from the request schema)."""
+    from asepred.data.browse import MAX_LIMIT, SORT_KEYS, filter_options
     from asepred.data.tables import ligands
 
     schema = ReferenceSample.model_json_schema()["properties"]
@@ -65,6 +66,9 @@ def ui_options() -> dict[str, Any]:
         "record_columns": list(PredictionRecord.model_fields),
         "max_records": MAX_RECORDS,
         "max_evidence": MAX_EVIDENCE,
+        "record_filters": filter_options(),
+        "record_sort_keys": list(SORT_KEYS),
+        "records_max_limit": MAX_LIMIT,
     }
 
 

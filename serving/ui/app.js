@@ -1,5 +1,6 @@
 // The asepred web page: plain JS, no build step, no external assets. It asks the service it is served by:
-// GET options.json (choices and hints), POST ../predict, POST ../explain, GET ../model.
+// GET options.json (choices and hints), POST ../predict, POST ../explain, GET ../model. The Records view is
+// records.js (GET ../records); quotes are drawn by quote.js.
 "use strict";
 
 const UNIT = "µJ cm⁻²";
@@ -427,20 +428,6 @@ function drawExplanation(explanation) {
       `${fmt(10 ** explanation.log10_threshold)} ${UNIT}. ${explanation.note}` }));
 }
 
-// Quotes are verbatim from the source, which may carry TeX or HTML markup for units: show it as text.
-function readable(quote) {
-  const superscript = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³" };
-  return quote
-    .replace(/<sup>([-0-3]+)<\/sup>/g, (_, s) => [...s].map((c) => superscript[c]).join(""))
-    .replace(/<[^>]+>/g, "")
-    .replace(/\^\{?([-0-3]+)\}?/g, (_, s) => [...s].map((c) => superscript[c]).join(""))
-    .replace(/\\mu\s*/g, "µ")
-    .replace(/\\(?:text|mathrm)\{([^}]*)\}/g, "$1")
-    .replace(/\$\s*|\s*\$/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
 // The published control → treated pairs of the record's strategy: the direction the record shows most robustly.
 function drawPaired(paired) {
   const holder = document.getElementById("paired");
@@ -459,7 +446,7 @@ function drawPaired(paired) {
     const href = safeHref(c.link);
     const label = `${c.control_id} → ${c.treated_id}`;
     source.append(href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: label }) : label);
-    if (c.quote) source.append(el("blockquote", { text: `“${readable(c.quote)}”` }));
+    if (c.quote) source.append(quoteBlock(c.quote)); // quote.js: <sup>/<sub> rendered, other markup as text
     body.append(el("tr", {}, el("td", { text: `${c.control_material} → ${c.treated_material}` }),
       el("td", { class: "num", text: `×${fmt(c.ratio)}` }), source));
   }
@@ -495,7 +482,7 @@ function drawEvidence(evidence) {
     const href = safeHref(e.link);
     if (href) source.append(el("a", { href, target: "_blank", rel: "noopener noreferrer", text: cite }));
     else source.append(cite);
-    if (e.quote) source.append(el("blockquote", { text: `“${readable(e.quote)}”` }));
+    if (e.quote) source.append(quoteBlock(e.quote)); // quote.js: <sup>/<sub> rendered, other markup as text
     source.append(el("p", { class: "hint", text: `${e.source}, record ${e.record_id}` }));
     const threshold = e.threshold_uj_cm2 === null ? "—" : fmt(e.threshold_uj_cm2);
     body.append(el("tr", {}, el("td", { text: String(i + 1) }), record,
@@ -672,7 +659,7 @@ function downloadBatch() {
 
 // ---------- tabs ----------
 function selectTab(tab) {
-  for (const t of document.querySelectorAll("[role=tab]")) {
+  for (const t of document.querySelectorAll(".inputs [role=tab]")) {
     const selected = t === tab;
     t.setAttribute("aria-selected", String(selected));
     t.tabIndex = selected ? 0 : -1;
@@ -683,7 +670,7 @@ function selectTab(tab) {
 }
 
 function setUpTabs() {
-  const tabs = [...document.querySelectorAll("[role=tab]")];
+  const tabs = [...document.querySelectorAll(".inputs [role=tab]")];
   for (const tab of tabs) {
     tab.addEventListener("click", () => selectTab(tab));
     tab.addEventListener("keydown", (event) => {

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -82,3 +83,33 @@ def client(trained_store: Path, service_app: object) -> Iterator[TestClient]:
         _isolate(trained_store, mp)
         with TestClient(service_app) as test_client:
             yield test_client
+
+
+# --- the browser of the /ui tests (test_ui.py, test_ui_records.py): one per session, shared by both ---------------
+
+CHROMIUM, CHROMIUM_FLAGS = servers.CHROMIUM, servers.CHROMIUM_FLAGS
+
+
+def _unavailable() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed: bash scripts/install.sh (requirements.lock pins it)"
+    if not CHROMIUM.exists():
+        return "Debian's chromium is missing: bash scripts/install.sh as root installs it (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = _unavailable()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()

@@ -42,6 +42,8 @@ def test_bentoml_build_makes_a_bento_of_the_service(tmp_path: Path) -> None:
         "serving/body_limit.py",
         "features/base.py",
         "data/records.csv",
+        "api/__init__.py",
+        "examples/space.yaml",
     ):
         assert (src / path).is_file(), path
     assert not (src / "tests").exists() and not (src / "bench").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,36 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from asepred.cli.main import app
-from bench.servers import CHROMIUM, CHROMIUM_FLAGS
 from tests.conftest import _isolate
 from tests.serving.conftest import serving
 
 pytestmark = pytest.mark.slow
-
-
-def _unavailable() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed: bash scripts/install.sh (requirements.lock pins it)"
-    if not CHROMIUM.exists():
-        return "Debian's chromium is missing: bash scripts/install.sh as root installs it (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    reason = _unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @contextmanager
@@ -244,6 +217,8 @@ def test_every_field_has_a_label_and_the_form_works_from_the_keyboard(page: Any)
     )
     assert unlabelled == []
 
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "view-predict"  # the Predict | Records views come first
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "tab-single"
     page.keyboard.press("Tab")
