@@ -19,8 +19,9 @@ PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 # declared for their version bounds only: the OpenTelemetry that bentoml and mlflow pull in
 CONSTRAINTS = {"opentelemetry-api", "opentelemetry-sdk"}
 FIRST_PARTY = {"asepred", "bench", "tests"}
-# run, not imported: pytest's plugin and the linter
-TOOLS = {"pytest-timeout", "ruff"}
+# run, not imported: pytest's plugin, the linters (import-linter runs in a subprocess of tests/test_layers.py), the
+# wheel builder (scripts/check_wheel.sh) and the notebook's kernel (nbclient starts it)
+TOOLS = {"pytest-timeout", "ruff", "import-linter", "build", "ipykernel"}
 
 
 def _names(requirements: Iterable[str]) -> set[str]:

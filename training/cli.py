@@ -71,14 +71,10 @@ def print_board(rows: list[dict], title: str) -> None:
 
 
 def _is_store_error(error: BaseException) -> bool:
-    """An error of the store rather than of the code: MLflow's, SQLAlchemy's or sqlite3's, or a file it cannot
-    write."""
-    import sqlite3
-
-    from mlflow.exceptions import MlflowException
-    from sqlalchemy.exc import SQLAlchemyError
-
-    return isinstance(error, MlflowException | SQLAlchemyError | sqlite3.Error | PermissionError)
+    """An error of the store rather than of the code: MLflow's, SQLAlchemy's or sqlite3's (told by the module that
+    defines it, so neither library is imported to ask), or a file it cannot write."""
+    libraries = {cls.__module__.split(".")[0] for cls in type(error).__mro__}
+    return bool(libraries & {"mlflow", "sqlalchemy", "sqlite3"}) or isinstance(error, PermissionError)
 
 
 def run_training(settings: Settings, *, as_json: bool = False) -> None:
