@@ -20,7 +20,6 @@ from sklearn.base import RegressorMixin
 
 from asepred.core.errors import AsepredError, InvalidRecordError
 from asepred.data.record import MAX_REFERENCE_UJ_CM2
-from asepred.features.base import as_record_frame
 from asepred.models.pair_candidates import PairModel
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ def _measured(reference: Mapping[str, object]) -> float:
 
 def _reference_features(predictor: ThresholdPredictor, reference: Mapping[str, object]) -> np.ndarray:
     record = {k: v for k, v in reference.items() if k != "threshold_uj_cm2"}
-    return predictor.featurizer.transform(as_record_frame([record]))
+    return predictor.featurizer.transform([record])  # the row path: one record, no DataFrame
 
 
 def anchored_columns(

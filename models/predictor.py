@@ -111,14 +111,15 @@ class ThresholdPredictor:
     ) -> pd.DataFrame:
         """One row per record: log10 and µJ cm⁻² with interval, domain flag and warnings; with ``reference`` (a
         record plus its measured ``threshold_uj_cm2``) also the ``ANCHORED_COLUMNS``."""
-        if isinstance(records, pd.DataFrame) or reference is not None:
+        if isinstance(records, pd.DataFrame):
             frame = as_record_frame(records)
             return self._predict_table(frame, frame, reference)
-        # A list of records (a request) takes the featurizer's row path, once per distinct record, and never builds
-        # a DataFrame of the input: that cost ten times the rest of a one-record prediction (docs/performance.md).
+        # A list of records (a request, anchored or not) takes the featurizer's row path, once per distinct record,
+        # and never builds a DataFrame of the input: that cost ten times the rest of a one-record prediction
+        # (docs/performance.md, "Load": an anchored answer went from ~25 ms to ~7 ms).
         unique, codes, first = distinct_records(records)
         try:
-            table = self._predict_table(unique, None, None)
+            table = self._predict_table(unique, None, reference)
         except AsepredError as error:
             raise error.renumbered(first) from None
         return table if len(unique) == len(codes) else table.iloc[codes].reset_index(drop=True)
@@ -151,7 +152,7 @@ class ThresholdPredictor:
         return table
 
     def anchored(
-        self, frame: pd.DataFrame, features: np.ndarray, log10: np.ndarray, reference: Mapping[str, object]
+        self, frame: pd.DataFrame | None, features: np.ndarray, log10: np.ndarray, reference: Mapping[str, object]
     ) -> dict[str, np.ndarray]:
         """The ``ANCHORED_COLUMNS`` for records relative to a measured reference sample."""
         return anchored_columns(self, frame, features, log10, reference)

@@ -51,7 +51,8 @@ def tune(
             scores.append(mae(y[test], model.predict(X[test])))
         return float(np.mean(scores))
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    # ERROR: a trial stopped by SIGTERM is logged as a failed trial with a traceback at WARNING; the stop is said once
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
     study = optuna.create_study(
         direction="minimize",
         sampler=optuna.samplers.TPESampler(seed=seed),

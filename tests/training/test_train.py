@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from asepred.cli.main import app
 from asepred.core import config
+from asepred.core.errors import NoChampionError
 from asepred.core.registry import load_champion
 from asepred.data.records import bundled_records
 from asepred.models.candidates import CANDIDATES, Candidate
@@ -178,8 +179,8 @@ def test_a_malformed_lab_file_names_row_and_column(store, tmp_path) -> None:
     assert result.exit_code == 1
     assert "line 3, dimensionality" in result.output
     assert "line 3, threshold_value" in result.output
-    with pytest.raises(Exception, match="champion"):
-        champion()  # nothing was registered
+    with pytest.raises(NoChampionError, match="asepred train"):
+        champion()  # nothing was registered (no store was even created)
 
 
 def test_compare_reads_candidates_back(store) -> None:
