@@ -100,6 +100,11 @@ def rss_mib(pid: int) -> float:
     return total_kib / 1024
 
 
+def _post_once(url: str, body: bytes) -> None:
+    with httpx.Client(base_url=url, timeout=TIMEOUT_S) as http:
+        http.post("/predict", content=body, headers={"content-type": "application/json"}).raise_for_status()
+
+
 def run(
     url: str, clients: int, processes: int, seconds: float, bodies: dict[str, bytes], every: int = 0
 ) -> dict[str, object]:
@@ -107,8 +112,12 @@ def run(
     with httpx.Client(base_url=url, timeout=TIMEOUT_S) as warm:
         for _ in range(20):
             warm.post("/predict", content=bodies["small"], headers={"content-type": "application/json"})
-        if every:
-            warm.post("/predict", content=bodies["batch"], headers={"content-type": "application/json"})
+    if every:  # a few batches at once, on their own connections, so that every worker has answered one
+        threads = [threading.Thread(target=_post_once, args=(url, bodies["batch"])) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     start_at = time.time() + 3.0  # every client connected and waiting before the clock starts
