@@ -21,7 +21,6 @@ from bentoml.exceptions import InvalidArgument
 from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import ConfigDict, Field, ValidationError
-from starlette.responses import Response
 
 from asepred.core.errors import AsepredError
 from asepred.core.threads import single_threaded
