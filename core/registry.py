@@ -78,16 +78,34 @@ def champion(name: str = config.MODEL_NAME) -> Champion:
 
 def load_champion() -> tuple[ThresholdPredictor, Champion]:
     """The champion's predictor (the plain ``ThresholdPredictor``, out of its pyfunc wrapper), loaded by version
-    number so a concurrent promotion cannot split the load."""
+    number so a concurrent promotion cannot split the load.
+
+    On the default SQLite store the version and its artifact folder come from one read-only query
+    (``core/store_probe.py``) and the model loads from that folder: a server's worker then never opens MLflow's
+    SQLAlchemy store (~1.5 s of its start-up, docs/performance.md). Anything that query cannot answer goes through
+    MLflow's registry as before."""
     import mlflow
 
     from asepred.core.pyfunc import load_predictor
+    from asepred.core.store_probe import champion_version
 
     quiet()
-    current = champion()
-    mlflow.set_tracking_uri(config.tracking_uri())
+    mlflow.set_tracking_uri(config.tracking_uri())  # cheap: MLflow opens the store only when asked
+    found = champion_version(config.tracking_uri()) if not missing_store() else None
+    if found is not None:
+        current = Champion(
+            version=str(found["version"]),
+            run_id=str(found["run_id"]),
+            data_hash=str(found["data_hash"]),
+            cv_mae=float(found["cv_mae"]),
+            model=str(found["model"]),
+        )
+        uri = str(found["folder"])
+    else:
+        current = champion()
+        uri = f"models:/{config.MODEL_NAME}/{current.version}"
     try:
-        return load_predictor(f"models:/{config.MODEL_NAME}/{current.version}"), current
+        return load_predictor(uri), current
     except Exception as exc:  # missing or unreadable artifacts: say which model, and how to get one that loads
         raise StoreError(
             f"the champion {config.MODEL_NAME} v{current.version} cannot be loaded from {config.tracking_uri()} "

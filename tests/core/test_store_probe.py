@@ -57,3 +57,26 @@ def test_serve_checks_a_champion_without_importing_mlflow(use_trained_store: Pat
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy())
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_worker_loads_the_champion_without_mlflows_sqlalchemy_store(trained_store) -> None:
+    """load_champion on the default SQLite store reads version and artifact folder in one query (no SQLAlchemy)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from bench.servers import store_env
+
+    code = (
+        "import sys, json\n"
+        "from asepred.core.registry import load_champion, champion\n"
+        "predictor, current = load_champion()\n"
+        "loaded = 'sqlalchemy' in sys.modules\n"
+        "via_mlflow = champion()\n"
+        "print(json.dumps([loaded, current == via_mlflow, predictor.model_name]))\n"
+    )
+    env = {**os.environ, **store_env(trained_store)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    loaded, same, name = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded is False and same is True and name
