@@ -41,8 +41,12 @@ curl -fsS "$url/readyz" >/dev/null || { echo "asepred up was not ready in 600 s"
 ready=$(date +%s)
 curl -fsS "$url/records?halide=Br&dimensionality=nanocrystal&measurement=ASE" | "$work/venv/bin/python" -c \
   "import json, sys; body = json.load(sys.stdin); assert body['total'] > 0 and body['total'] == len(body['records'])"
-curl -fsS "$url/records?format=csv" | head -1 | grep -q '^record_id,material,'
-curl -fsS "$url/ui/" | grep -q 'records.js'
-curl -fsS -X POST "$url/predict" -H 'content-type: application/json' \
-  -d '{"records": [{"material": "CsPbBr3", "dimensionality": "nanocrystal"}]}' | grep -q threshold_uj_cm2
+# each answer to a file first: a reader that stops early (head, grep -q) makes curl fail with 23 under pipefail
+curl -fsS "$url/records?format=csv" -o "$work/records.csv"
+head -1 "$work/records.csv" | grep -q '^record_id,material,'
+curl -fsS "$url/ui/" -o "$work/ui.html"
+grep -q 'records.js' "$work/ui.html"
+curl -fsS -X POST "$url/predict" -H 'content-type: application/json' -o "$work/predict.json" \
+  -d '{"records": [{"material": "CsPbBr3", "dimensionality": "nanocrystal"}]}'
+grep -q threshold_uj_cm2 "$work/predict.json"
 echo "wheel check passed: built and installed in $((installed - started)) s, asepred up ready in $((ready - installed)) s"
