@@ -38,11 +38,9 @@ LIMIT 1
 """
 
 
-def champion_version(uri: str, name: str = config.MODEL_NAME) -> dict[str, object] | None:
-    """The champion's version, run, artifact folder (a local path) and the run's ``data_hash``, ``best_model`` and
-    ``cv_mae``, read in one query from the SQLite store at ``uri``; ``None`` if this look cannot tell (ask MLflow).
-
-    A served worker reads it so instead of opening MLflow's SQLAlchemy store (~1.5 s of its start-up)."""
+def _first_row(uri: str, query: str, name: str) -> tuple | None:
+    """The first row ``query`` answers for ``name``'s champion alias, read-only, from the SQLite store at ``uri``;
+    ``None`` for another back end, a missing file, or a store this query cannot read."""
     if not uri.startswith("sqlite:///"):
         return None
     path = Path(uri.removeprefix("sqlite:///"))
@@ -50,9 +48,17 @@ def champion_version(uri: str, name: str = config.MODEL_NAME) -> dict[str, objec
         return None
     try:
         with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1.0)) as db:
-            found = db.execute(VERSION_QUERY, (name, config.CHAMPION)).fetchone()
+            return db.execute(query, (name, config.CHAMPION)).fetchone()
     except sqlite3.Error:
         return None
+
+
+def champion_version(uri: str, name: str = config.MODEL_NAME) -> dict[str, object] | None:
+    """The champion's version, run, artifact folder (a local path) and the run's ``data_hash``, ``best_model`` and
+    ``cv_mae``, read in one query from the SQLite store at ``uri``; ``None`` if this look cannot tell (ask MLflow).
+
+    A served worker reads it so instead of opening MLflow's SQLAlchemy store (~1.5 s of its start-up)."""
+    found = _first_row(uri, VERSION_QUERY, name)
     if not found or not str(found[2] or "").startswith("file://"):
         return None
     folder = Path(unquote(urlparse(found[2]).path))
@@ -71,14 +77,5 @@ def champion_version(uri: str, name: str = config.MODEL_NAME) -> dict[str, objec
 def champion_registered(uri: str, name: str = config.MODEL_NAME) -> bool | None:
     """``True`` if the SQLite store at ``uri`` (``sqlite:///PATH``) has a ``champion`` version of ``name`` whose run
     exists; ``None`` if this look cannot tell (ask MLflow)."""
-    if not uri.startswith("sqlite:///"):
-        return None
-    path = Path(uri.removeprefix("sqlite:///"))
-    if not path.is_file():
-        return None
-    try:
-        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1.0)) as db:
-            found = db.execute(CHAMPION_QUERY, (name, config.CHAMPION)).fetchone()
-    except sqlite3.Error:
-        return None
+    found = _first_row(uri, CHAMPION_QUERY, name)
     return True if found else None
