@@ -18,6 +18,8 @@ import os
 
 import typer
 
+from asepred.campaigns.cli import app as campaigns_app
+from asepred.campaigns.cli import lab_app
 from asepred.core.console import err
 from asepred.data.cli import app as data_app
 from asepred.features.cli import app as features_app
@@ -54,3 +56,5 @@ def up(host: serving.Host = "127.0.0.1", port: serving.Port = 3000, workers: ser
 app.add_typer(predict_app)
 app.add_typer(features_app)
 app.add_typer(screening_app)
+app.add_typer(campaigns_app)
+app.add_typer(lab_app, name="lab")

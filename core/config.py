@@ -8,6 +8,8 @@ from pathlib import Path
 MODEL_NAME = "ase-threshold"
 EXPERIMENT = "ase-threshold"
 CHAMPION = "champion"
+#: The MLflow experiment of the lab campaigns (`asepred suggest`), apart from the threshold model's.
+CAMPAIGN_EXPERIMENT = "ase-campaigns"
 
 
 def home() -> Path:

@@ -96,6 +96,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise DataValidationError(f"{path}: cannot read ({exc.strerror or exc})", []) from None
+    return parse_table(raw, path)
+
+
+def parse_table(raw: bytes, path: str | Path) -> pd.DataFrame:
+    """``read_table`` of a file's bytes (``path`` names it in errors): a table about to be written is checked so."""
     records = _records(_decoded(raw, path))
     first = next(records, None)
     if first is None:
@@ -161,9 +166,26 @@ def unreadable_formulas(table: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def unreadable_spacers(table: pd.DataFrame) -> list[Problem]:
+    """A problem for each ``spacer`` that is neither a ligand key nor a SMILES RDKit can read."""
+    from asepred.core.errors import InvalidSmilesError
+    from asepred.features.ligand import canonical_cation
+
+    keys, problems = spacer_keys(), []
+    for line, spacer in zip(table_lines(table), table.get("spacer", pd.Series([""] * len(table))), strict=True):
+        if spacer and spacer not in keys:
+            try:
+                canonical_cation(spacer)
+            except InvalidSmilesError as error:
+                problems.append(Problem(line, "spacer", error.message))
+    return problems
+
+
 def check(table: pd.DataFrame, origin: str, *, curated: bool) -> pd.DataFrame:
     """``table`` unchanged if valid, else a ``DataValidationError`` listing every problem."""
     problems = validate(table, spacer_keys(), curated=curated) + unreadable_formulas(table)
+    if not curated:
+        problems += unreadable_spacers(table)
     if problems:
         raise DataValidationError(f"{origin}: {len(problems)} problem(s)", problems)
     return table

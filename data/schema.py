@@ -77,7 +77,8 @@ def validate(table: pd.DataFrame, spacers: set[str], *, curated: bool = True) ->
     """Every problem of ``table`` (all columns as strings, empty = missing).
 
     ``spacers`` are the keys of ``data/ligands.csv``. ``curated`` asks for full provenance (bundled table); a lab's own
-    table needs only the ``REQUIRED`` columns and a reference.
+    table needs only the ``REQUIRED`` columns and a reference, and may give a spacer as a SMILES, as a request may
+    (``asepred.data.records.check`` has RDKit read it).
     """
     problems: list[Problem] = []
     needed = COLUMNS if curated else REQUIRED
@@ -107,7 +108,7 @@ def validate(table: pd.DataFrame, spacers: set[str], *, curated: bool = True) ->
         for column, (allowed, hint) in VOCABULARIES.items():
             if r[column] and r[column] not in allowed:
                 bad(column, f"{r[column]!r} is not one of {', '.join(allowed)}{hint}")
-        if r["spacer"] and r["spacer"] not in spacers:
+        if r["spacer"] and r["spacer"] not in spacers and curated:
             bad("spacer", f"{r['spacer']!r} is not a key of data/ligands.csv")
         if r["doi"] and not _DOI.match(r["doi"]):
             bad("doi", f"{r['doi']!r} is not a DOI (10.NNNN/suffix)")

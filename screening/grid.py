@@ -121,7 +121,11 @@ class Grid:
 
     def frame(self, start: int, stop: int) -> pd.DataFrame:
         """Candidates ``start`` to ``stop - 1``: ``candidate_id``, the record fields and the axis columns."""
-        ids = np.arange(start, stop, dtype=np.int64)
+        return self.frame_at(np.arange(start, stop, dtype=np.int64))
+
+    def frame_at(self, ids: np.ndarray) -> pd.DataFrame:
+        """The candidates of the given indices (ascending for the materials to come out grouped), as ``frame``."""
+        ids = np.asarray(ids, dtype=np.int64)
         s, a, b, x, strategy, pulse, wavelength, temperature = np.unravel_index(ids, self.shape)
         # one formula per distinct material in the range (materials are the outer axes, so there are few)
         material_ids = np.ravel_multi_index((s, a, b, x), self.shape[:4])

@@ -13,7 +13,7 @@ import functools
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 import bentoml
@@ -22,7 +22,8 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import ConfigDict, Field, ValidationError
 
-from asepred.core.errors import AsepredError
+from asepred.campaigns.answer import DEFAULT_BATCH, MAX_BATCH, SuggestResponse
+from asepred.core.errors import AsepredError, DataValidationError
 from asepred.core.threads import single_threaded
 from asepred.serving.body_limit import BodyLimit
 from asepred.serving.client_errors import ClientErrors
@@ -39,6 +40,7 @@ from asepred.serving.schemas import (
     PredictionResponse,
     ReferenceSample,
 )
+from asepred.serving.suggestions import MAX_LAB_RECORDS, lab_problem_message
 from asepred.serving.web import web
 
 
@@ -101,6 +103,20 @@ class ExplainRequest(bentoml.IODescriptor):
     model_config = ConfigDict(extra="forbid")
 
     records: Records = Field(description="1 to 10,000 records to explain, answered in order.")
+
+
+class SuggestRequest(bentoml.IODescriptor):
+    """The body of ``POST /suggest`` (DESIGN.md, "Campaigns"): the space, the lab's rows and the batch size."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    space: dict[str, Any] | Annotated[str, Field(max_length=100_000)] = Field(
+        description="The candidate space: the YAML of `asepred screen` as a JSON object (or as YAML text)."
+    )
+    lab_records: Annotated[list[dict[str, str | float | int | None]], Field(max_length=MAX_LAB_RECORDS)] = Field(
+        description="The lab's measured rows, one object per row, keyed by the columns of `asepred data template`."
+    )
+    batch: Annotated[int, Field(ge=1, le=MAX_BATCH)] = Field(DEFAULT_BATCH, description="Experiments to suggest.")
 
 
 class RecordsRequest(ExplainRequest):
@@ -171,6 +187,28 @@ class ASEPredictor:
             return self.answers.explain(self.predictor, self.champion, records)
         except AsepredError as error:
             raise _record_error(error) from None
+
+    @bentoml.api(input_spec=SuggestRequest)
+    async def suggest(
+        self,
+        space: dict[str, Any] | str,
+        lab_records: list[dict[str, str | float | int | None]],
+        batch: int = DEFAULT_BATCH,
+    ) -> SuggestResponse:
+        """The next batch of experiments for a lab: a Gaussian process on the lab's own rows, expected improvement
+        over the space's candidates, a diverse batch, each with why it was chosen. Logged to MLflow (ase-campaigns);
+        never moves the champion alias."""
+        from asepred.serving import suggestions
+
+        answer = functools.partial(suggestions.answer, self.predictor, self.champion, space, lab_records, batch)
+        if self._large is None:
+            self._large = anyio.CapacityLimiter(1)
+        try:
+            return await anyio.to_thread.run_sync(answer, limiter=self._large)
+        except DataValidationError as error:
+            raise RecordError(lab_problem_message(error)) from None
+        except AsepredError as error:
+            raise RecordError(str(error)) from None
 
     @web.get("/model", response_model=ModelCard)
     def model(self) -> ModelCard:

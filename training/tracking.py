@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import mlflow
-from mlflow.tracking import MlflowClient
-
-from asepred.core import config
 from asepred.core.registry import Champion, champion, quiet
+from asepred.core.tracking import connect
 
 __all__ = ["Champion", "champion", "connect", "quiet", "should_promote"]
-
-
-def connect(experiment: str = config.EXPERIMENT) -> str:
-    """Point MLflow at the configured store; create ``experiment`` with an explicit artifact location. Its id."""
-    quiet()
-    mlflow.set_tracking_uri(config.tracking_uri())
-    client = MlflowClient()
-    found = client.get_experiment_by_name(experiment)
-    experiment_id = (
-        found.experiment_id
-        if found
-        else client.create_experiment(experiment, artifact_location=f"{config.artifact_root()}/{experiment}")
-    )
-    mlflow.set_experiment(experiment_id=experiment_id)
-    return experiment_id
 
 
 def should_promote(new_mae: float, data_hash: str, current: Champion | None, force: bool) -> tuple[bool, str]:
