@@ -69,12 +69,13 @@ def smooth(frame: pd.DataFrame) -> np.ndarray:
 
 
 def interaction(frame: pd.DataFrame) -> np.ndarray:
-    """The best Br fraction rises with n (0.2 n), and the butylammonium spacer suits ns pumping, PEA fs pumping."""
+    """The best Br fraction rises with n (0.2 n), thin and thick phases are worse than n = 4, the butylammonium
+    spacer suits ns pumping and PEA fs pumping; the Cs share helps."""
     x = _axes(frame)
-    ridge = np.where(x["layered"] > 0, (x["br"] - 0.2 * x["n"]) ** 2, (x["br"] - 0.5) ** 2 + 0.4)
+    ridge = np.where(x["layered"] > 0, 4.0 * (x["br"] - 0.2 * x["n"]) ** 2 + 0.08 * np.abs(x["n"] - 4), 0.6)
     pulse = np.where(x["ba"] > 0, 0.4 * (1 - x["ns"]), 0.0) + np.where(x["pea"] > 0, 0.4 * x["ns"], 0.0)
     pulse += np.where(x["layered"] > 0, 0.0, 0.3 * x["ns"])
-    return 1.3 + 1.5 * ridge + pulse + 0.2 * x["sn"] - 0.1 * x["fa"]
+    return 1.3 + ridge + pulse + 0.25 * x["sn"] - 0.1 * x["fa"] - 0.4 * x["cs"]
 
 
 def corner(frame: pd.DataFrame) -> np.ndarray:
@@ -100,7 +101,7 @@ FUNCTIONS: dict[str, Callable[[pd.DataFrame], np.ndarray]] = {
 
 
 class Pool:
-    """The space's candidates as a campaign sees them: coordinates, domain flags and the hidden values."""
+    """The space's candidates as a campaign sees them: coordinates and the hidden values."""
 
     def __init__(self, predictor: object, function: Callable[[pd.DataFrame], np.ndarray]) -> None:
         from asepred.campaigns.descriptors import DescriptorMap
@@ -114,10 +115,8 @@ class Pool:
         _, first = np.unique(np.nan_to_num(features, nan=-1e300), axis=0, return_index=True)
         first = np.sort(first)
         frame, features = frame.iloc[first].reset_index(drop=True), features[first]
-        scored = predictor.predict_records(frame.loc[:, list(RECORD_COLUMNS)])
         self.descriptors = DescriptorMap().fit(features)
         self.Z = self.descriptors.transform(features)
-        self.in_domain = scored["in_domain"].to_numpy(dtype=bool)
         self.truth = function(frame)
         self.frame = frame
 
@@ -138,9 +137,9 @@ def choose(pool: Pool, measured: list[int], y: list[float], strategy: str, rng: 
     best = float(np.min(surrogate.predict(pool.Z[measured])[0]))
     rule = acquisition.ACQUISITIONS[strategy]
     mean, sd = surrogate.predict(pool.Z[left])
-    keep = shortlisted(rule(mean, sd, best), pool.in_domain[left], max(256, 64 * BATCH))
+    keep = shortlisted(rule(mean, sd, best), max(256, 64 * BATCH))
     candidates = left[keep]
-    picks = batch.by_acquisition(pool.Z[candidates], pool.in_domain[candidates], surrogate, rule, best, BATCH)
+    picks = batch.by_acquisition(pool.Z[candidates], surrogate, rule, best, BATCH)
     return [int(candidates[p.index]) for p in picks]
 
 
@@ -216,6 +215,7 @@ def simulated_lab_table(path: Path, name: str = "smooth", size: int = 8, seed: i
     """A lab CSV of ``size`` random candidates of examples/space.yaml measured on hidden function ``name``."""
     import csv
 
+    from asepred.data.record import COLUMNS
     from asepred.screening.grid import Grid
     from asepred.screening.space import load_space
 
@@ -224,7 +224,7 @@ def simulated_lab_table(path: Path, name: str = "smooth", size: int = 8, seed: i
     frame = grid.frame_at(np.sort(rng.choice(len(grid), size=size, replace=False)))
     values = FUNCTIONS[name](frame) + rng.normal(0, NOISE, size)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=LAB_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, restval="")  # the template's columns
         writer.writeheader()
         writer.writerows(lab_rows(frame, values, name))
     return path

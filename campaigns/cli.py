@@ -35,9 +35,9 @@ def _print(answer: SuggestResponse) -> None:
         )
     table = Table(title=f"Next {len(answer.suggestions)} experiments of {answer.candidates:,} candidates")
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("candidate", no_wrap=True)
+    table.add_column("candidate", max_width=36)
     table.add_column("µJ/cm² (90 %)", justify="right", no_wrap=True)
-    table.add_column("why", ratio=1)
+    table.add_column("why", ratio=1, min_width=24)
     for suggestion in answer.suggestions:
         c = suggestion.candidate
         form = ", ".join(
@@ -54,12 +54,11 @@ def _print(answer: SuggestResponse) -> None:
             if p
         )
         low, high = suggestion.interval_uj_cm2
-        domain = "" if suggestion.in_domain else "\n[yellow]outside the published record's domain[/]"
         table.add_row(
             str(suggestion.rank),
             f"{c.material}\n[dim]{form}[/]",
             f"{suggestion.threshold_uj_cm2:.3g}\n[dim]{low:.3g}–{high:.3g}[/]",
-            suggestion.why + domain,
+            suggestion.why if suggestion.in_domain else f"[yellow]{suggestion.why}[/]",
         )
     out.print(table)
     for note in answer.notes:
@@ -178,3 +177,5 @@ def add(
     except AsepredError as error:
         raise fail(error) from None
     out.print(f"added {row['record_id']} to {path}: {material}, {threshold:g} {unit}", highlight=False)
+    if "curation_note" not in row:
+        err.print("[yellow]note[/]: the table has no curation_note column, so today's date is not recorded")

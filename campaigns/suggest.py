@@ -87,7 +87,7 @@ def shortlist_range(predictor: object, grid: Grid, start: int, stop: int, scorer
     scored, Z = scored.loc[~repeat].reset_index(drop=True), Z[~repeat]
     score = scorer.score(Z)
     in_domain = scored["in_domain"].to_numpy(dtype=bool)
-    chosen = shortlisted(score, in_domain, scorer.shortlist)
+    chosen = shortlisted(score, scorer.shortlist)
     frame = scored.iloc[chosen].reset_index(drop=True)
     frame["score"] = score[chosen]
     for j in range(Z.shape[1]):
@@ -95,13 +95,9 @@ def shortlist_range(predictor: object, grid: Grid, start: int, stop: int, scorer
     return Shortlist(frame, failures, int(repeat.sum()), int((~in_domain).sum()), stop - start)
 
 
-def shortlisted(score: np.ndarray, in_domain: np.ndarray, size: int) -> np.ndarray:
-    """Indices of the best ``size`` candidates in domain by ``score``, then the best ``size`` out of it."""
-    keep = []
-    for part in (in_domain, ~in_domain):
-        index = np.flatnonzero(part)
-        keep.append(index[np.argsort(-score[index], kind="stable")[:size]])
-    return np.concatenate(keep)
+def shortlisted(score: np.ndarray, size: int) -> np.ndarray:
+    """Indices of the best ``size`` candidates by ``score``, best first."""
+    return np.argsort(-score, kind="stable")[:size]
 
 
 def _sample_ids(n: int, size: int = SAMPLE, seed: int = 0) -> np.ndarray:
@@ -186,13 +182,12 @@ def suggest(
     for p in parts:
         failures.merge(p.failures)
     Z = frame[[f"z{j}" for j in range(descriptors.dimensions or 1)]].to_numpy() if len(frame) else np.empty((0, 1))
-    in_domain = frame["in_domain"].to_numpy(dtype=bool) if len(frame) else np.zeros(0, dtype=bool)
     if surrogate is not None:
-        picks = batches.by_acquisition(Z, in_domain, surrogate, acquisitions.ACQUISITIONS[acquisition], best, batch)
+        picks = batches.by_acquisition(Z, surrogate, acquisitions.ACQUISITIONS[acquisition], best, batch)
     else:
-        picks = batches.space_filling(Z, in_domain, measured_Z, batch)
+        picks = batches.space_filling(Z, measured_Z, batch)
     suggestions = [_suggestion(rank, frame.iloc[p.index], Z[p.index], p, surrogate) for rank, p in enumerate(picks, 1)]
-    notes = _notes(lab, grid, parts, failures, picks, batch, surrogate)
+    notes = _notes(lab, grid, parts, failures, picks, suggestions, batch, surrogate)
     loo = surrogate.leave_one_out() if surrogate is not None else None
     summary = Surrogate(
         name=NAME,
@@ -223,11 +218,10 @@ def _suggestion(
         value, interval = 10 ** float(mean[0]), (10 ** float(low[0]), 10 ** float(high[0]))
     else:  # nothing of the lab's to predict from: the published record's answer, said so in the notes
         value, interval = float(row["threshold_uj_cm2"]), (float(row["lower_uj_cm2"]), float(row["upper_uj_cm2"]))
-    why = pick.why + (
-        " (outside the published record's domain: no in-domain candidate was left)"
-        if pick.out_of_domain_fallback
-        else ""
-    )
+    why = pick.why
+    if not row["in_domain"]:
+        reasons = list(row["warnings"])
+        why += "; outside the published record's domain" + (f" ({reasons[0]})" if reasons else "")
     return Suggestion(
         rank=rank,
         candidate=_candidate(row),
@@ -249,6 +243,7 @@ def _notes(
     parts: list[Shortlist],
     failures: Failures,
     picks: list[batches.Pick],
+    suggestions: list[Suggestion],
     batch: int,
     surrogate: LabSurrogate | None,
 ) -> list[str]:
@@ -268,9 +263,15 @@ def _notes(
         notes.append(f"{repeats:,} candidate(s) of the space are already measured: never suggested again")
     outside = sum(p.out_of_domain for p in parts)
     if outside:
+        picked = sum(not s.in_domain for s in suggestions)
         notes.append(
-            f"{outside:,} of {len(grid):,} candidates lie outside the published record's applicability domain: "
-            "flagged, and suggested only when no in-domain candidate is left"
+            f"{outside:,} of {len(grid):,} candidates lie outside the published record's applicability domain"
+            + (
+                f", {picked} of these suggestions among them (flagged): the lab's own measurements score them, "
+                "the published record has nothing like them"
+                if picked
+                else "; none is suggested"
+            )
         )
     if failures.count:
         reason = failures.reasons.most_common(1)[0][0]

@@ -2,7 +2,9 @@
 and the web page under ``/ui`` (its files in ``serving/ui/``, served by this app, no CDN).
 
 BentoML's own routes (``/predict``, ``/explain``, ``/readyz``, ``/``) take precedence over this app's, so everything
-the page needs lives under ``/ui``; the page itself calls ``POST /predict``, ``POST /explain`` and ``GET /model``.
+the page needs lives under ``/ui``; the page itself calls ``POST /predict``, ``POST /explain``, ``POST /suggest``,
+``GET /records`` and ``GET /model``, and its Plan view starts from the bundled example space
+(``GET /ui/example-space.yaml``).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from asepred.data.record import BY_NAME, DIMENSIONALITIES, REQUEST_FIELDS, STRATEGIES
+from asepred.data.record import BY_NAME, COLUMNS, DIMENSIONALITIES, REQUEST_FIELDS, STRATEGIES
 from asepred.serving.schemas import MAX_EVIDENCE, MAX_RECORDS, PredictionRecord, ReferenceSample
 
 UI_DIR = Path(__file__).resolve().parent / "ui"
@@ -37,6 +39,7 @@ def _limits(prop: dict[str, Any]) -> dict[str, Any]:
 def ui_options() -> dict[str, Any]:
     """What the page offers: the record's fields in order (``form``: name, label, kind, choices and hint, from the
     record contract), the choices the model knows, each field's limits (from the request schema)."""
+    from asepred.campaigns.answer import DEFAULT_BATCH, MAX_BATCH
     from asepred.data.browse import MAX_LIMIT, SORT_KEYS, filter_options
     from asepred.data.tables import ligands
 
@@ -69,6 +72,8 @@ def ui_options() -> dict[str, Any]:
         "record_filters": filter_options(),
         "record_sort_keys": list(SORT_KEYS),
         "records_max_limit": MAX_LIMIT,
+        "lab_columns": list(COLUMNS),
+        "suggest_batch": {"default": DEFAULT_BATCH, "minimum": 1, "maximum": MAX_BATCH},
     }
 
 
@@ -76,6 +81,20 @@ def ui_options() -> dict[str, Any]:
 def options() -> dict[str, Any]:
     """The form's choices and hints, so the page never disagrees with the request schema."""
     return ui_options()
+
+
+@cache
+def example_space() -> str:
+    """The bundled example space (examples/space.yaml, package data of ``asepred.examples``), as written."""
+    from importlib.resources import files
+
+    return (files("asepred.examples") / "space.yaml").read_text(encoding="utf-8")
+
+
+@web.get("/ui/example-space.yaml", include_in_schema=False)
+def example_space_yaml() -> Response:
+    """The space the Plan view suggests from unless the lab uploads its own (sent back as ``space`` text)."""
+    return Response(example_space(), media_type="application/yaml; charset=utf-8")
 
 
 @web.get("/ui", include_in_schema=False)
