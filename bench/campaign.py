@@ -269,11 +269,13 @@ def main() -> None:
         curves[name] = {}
         for strategy in strategies:
             started = time.perf_counter()
-            runs = [campaign(pool, strategy, seed, args.horizon) for seed in range(args.repeats)]
+            # random selection costs nothing: it runs until it has measured the whole pool
+            horizon = (len(pool) - START) // BATCH if strategy == "random" else args.horizon
+            runs = [campaign(pool, strategy, seed, horizon) for seed in range(args.repeats)]
             seconds = (time.perf_counter() - started) / args.repeats
             regret = np.array([[r[: START + b * BATCH].min() - best for b in range(args.horizon + 1)] for r in runs])
             counts = [needed(r, best) for r in runs]
-            curves[name][strategy] = np.median(regret, axis=0)
+            curves[name][strategy] = np.median(regret, axis=0)[: args.horizon + 1]
             reached = np.mean([c <= START + 5 * BATCH for c in counts])
             cells = " | ".join(f"{v:.3f}" for v in np.median(regret, axis=0)[: args.batches + 1])
             print(

@@ -89,3 +89,17 @@ def test_candidates_outside_the_published_domain_compete_but_are_flagged_with_th
     assert all("outside" not in s.why for s in answer.suggestions if s.in_domain)
     note = next(n for n in answer.notes if "applicability domain" in n)
     assert f"{len(outside)} of these suggestions among them (flagged)" in note
+
+
+def test_on_a_dask_cluster_the_answer_is_the_one_made_in_process(predictor: object, lab8: Path) -> None:
+    import logging
+
+    from distributed import LocalCluster
+
+    grid, lab = Grid(load_space(SPACE)), read_lab_table(lab8)
+    here = suggest(grid, lab, predictor, batch=4)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
+        there = suggest(grid, lab, predictor, batch=4, scheduler=cluster.scheduler_address)
+    assert there.model_dump() == here.model_dump()

@@ -16,7 +16,7 @@ from asepred.cli.main import app
 from tests.conftest import REPO
 
 #: Every command of the README's table, by the name a user types.
-COMMANDS = {"data", "train", "compare", "report", "serve", "up", "predict", "featurize", "screen"}
+COMMANDS = {"data", "train", "compare", "report", "serve", "up", "predict", "featurize", "screen", "suggest", "lab"}
 DATA_COMMANDS = {"validate", "build", "stats", "template"}
 
 #: What a help must not wait for (each costs 0.1–1.5 s of imports; DESIGN.md, "Folders": the CLI root "imports
