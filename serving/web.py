@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from asepred.data.record import BY_NAME, COLUMNS, DIMENSIONALITIES, REQUEST_FIELDS, STRATEGIES
+from asepred.data.record import BY_NAME, COLUMNS, DIMENSIONALITIES, LAB_REQUIRED, REQUEST_FIELDS, STRATEGIES
 from asepred.serving.schemas import MAX_EVIDENCE, MAX_RECORDS, PredictionRecord, ReferenceSample
 
 UI_DIR = Path(__file__).resolve().parent / "ui"
@@ -73,6 +73,7 @@ def ui_options() -> dict[str, Any]:
         "record_sort_keys": list(SORT_KEYS),
         "records_max_limit": MAX_LIMIT,
         "lab_columns": list(COLUMNS),
+        "lab_required": list(LAB_REQUIRED),
         "suggest_batch": {"default": DEFAULT_BATCH, "minimum": 1, "maximum": MAX_BATCH},
     }
 

@@ -11,8 +11,6 @@ const { el, svg, fmt, decadeLabel, parseCsv, csvCell, showView } = globalThis; /
 const UNIT = "µJ cm⁻²";
 // Fluence units the chart converts to µJ/cm² (threshold_value × factor); a row in any other unit is listed, not drawn.
 const TO_UJ = { "uJ/cm2": 1, "nJ/cm2": 1e-3, "mJ/cm2": 1e3 };
-// The columns a lab table cannot do without (asepred.data.record's required fields).
-const REQUIRED = ["record_id", "material", "dimensionality", "measurement", "threshold_value", "threshold_unit", "reference"];
 // A candidate's fields, in the order of the answer's "candidate" (the record contract's request fields).
 const CANDIDATE_FIELDS = ["material", "dimensionality", "spacer", "n_layers", "strategy", "pump_pulse",
   "pump_wavelength_nm", "temperature_k"];
@@ -43,10 +41,11 @@ function tableFromCsv(text, name) {
   const rows = parseCsv(text.replace(/^\uFEFF/, "")); // app.js: RFC 4180, # comment lines skipped
   if (!rows.length) throw new Error("The file is empty; it needs the header line of `asepred data template`.");
   const header = rows[0].map((h) => h.trim());
-  const missing = REQUIRED.filter((c) => !header.includes(c));
+  const required = plan.options.lab_required; // the columns a lab table cannot do without (the record contract)
+  const missing = required.filter((c) => !header.includes(c));
   if (missing.length) {
     throw new Error(`The table has no ${missing.join(", ")} column${missing.length > 1 ? "s" : ""}; a lab table needs ` +
-      `${REQUIRED.join(", ")} (see \`asepred data template\`). Its header: ${header.join(", ")}.`);
+      `${required.join(", ")} (see \`asepred data template\`). Its header: ${header.join(", ")}.`);
   }
   const repeated = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];
   if (repeated.length) throw new Error(`The header names ${repeated.join(", ")} more than once.`);

@@ -1,4 +1,4 @@
-"""``asepred suggest`` end to end: the JSON answer, the CSV, the MLflow run and its artifacts, the champion untouched."""
+"""``asepred suggest`` end to end: the JSON answer, the CSV, the MLflow run and its artifacts; the champion stays."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ def test_suggest_json_is_a_logged_run_with_its_artifacts_and_the_champion_stays(
 
     before = _champion()
     out = tmp_path / "next.csv"
-    result = runner.invoke(app, ["suggest", str(SPACE), "--data", str(lab8), "--batch", "4", "--json", "--out", str(out)])
+    result = runner.invoke(
+        app, ["suggest", str(SPACE), "--data", str(lab8), "--batch", "4", "--json", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert len({json.dumps(s["candidate"], sort_keys=True) for s in answer["suggestions"]}) == 4

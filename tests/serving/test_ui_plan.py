@@ -175,6 +175,33 @@ def test_a_measurement_added_grows_the_chart_and_downloads_valid(plan_page: Any,
     assert first["candidate"] not in [s["candidate"] for s in again.json()["suggestions"]]
 
 
+def test_a_campaign_starts_without_a_table(plan_page: Any, tmp_path: Path) -> None:
+    assert plan_page.locator("#plan-chart-empty").is_visible()
+    response = suggest(plan_page)
+    assert response.request.post_data_json["lab_records"] == []
+    assert "not fitted on 0 lab records" in plan_page.locator("#plan-surrogate").inner_text()
+    assert "space-filling" in plan_page.locator("#plan-notes").inner_text()
+
+    row = plan_page.locator("#plan-suggestions tbody tr[data-rank='2']")
+    row.get_by_label("measured threshold (µJ/cm²)").fill("40")
+    row.get_by_role("button", name="Add").click()
+    assert "Reference of the rows added here" in row.locator("p.error").inner_text()  # no row to take it from
+    assert points(plan_page) == 0
+    plan_page.get_by_label("Reference of the rows added here").fill("notebook 3 p. 12")
+    row.get_by_role("button", name="Add").click()
+    plan_page.wait_for_selector("#plan-view[data-lab-rows='1']")
+    assert points(plan_page) == 1
+
+    with plan_page.expect_download() as download:
+        plan_page.get_by_role("button", name="Download lab table (CSV)").click()
+    saved = tmp_path / "started.csv"
+    download.value.save_as(saved)
+    table = check(read_table(saved), str(saved), curated=False)
+    assert list(table.columns) == list(COLUMNS)  # the template's columns
+    assert table.iloc[0]["record_id"] == "lab-001" and table.iloc[0]["reference"] == "notebook 3 p. 12"
+    assert table.iloc[0]["material"] == response.json()["suggestions"][1]["candidate"]["material"]
+
+
 def test_a_bad_cell_shows_the_services_error_and_no_suggestions(plan_page: Any, tmp_path: Path) -> None:
     rows = simulated_rows(tmp_path)
     rows[1]["threshold_unit"] = "furlongs"
@@ -192,6 +219,42 @@ def test_a_bad_cell_shows_the_services_error_and_no_suggestions(plan_page: Any, 
     assert f"lab_records[1] is row 2 of the table ({rows[1]['record_id']})" in text
     assert plan_page.locator("#plan-answer").is_hidden()
     assert plan_page.locator("#plan-suggestions tbody tr").count() == 0
+
+
+SMALL_SPACE = """# four bulk films: MA or FA, bromide or iodide
+name: four films
+a_site: [{MA: 1.0}, {FA: 1.0}]
+halides: [{Br: 1.0}, {I: 1.0}]
+spacers: [null]
+dimensionalities: [3D film]
+strategies: [null]
+pump: {pulse: [fs], wavelength_nm: [400], temperature_k: [295]}
+"""
+
+
+def test_an_uploaded_space_is_sent_as_its_text(plan_page: Any, tmp_path: Path) -> None:
+    rows = simulated_rows(tmp_path)
+    upload(plan_page, write_lab(tmp_path / "lab.csv", rows), len(rows))
+    plan_page.get_by_label("upload a YAML file").check()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a_site: [\n", encoding="utf-8")
+    plan_page.locator("#plan-space-file").set_input_files(str(broken))
+    suggest(plan_page, status=422)
+    plan_page.locator("#plan-error").wait_for()
+    assert "space: is not valid YAML" in plan_page.locator("#plan-error").inner_text()
+    assert plan_page.locator("#plan-answer").is_hidden()
+
+    space = tmp_path / "small.yaml"
+    space.write_text(SMALL_SPACE, encoding="utf-8")
+    plan_page.locator("#plan-space-file").set_input_files(str(space))
+    plan_page.get_by_label("Experiments to suggest").fill("2")
+    response = suggest(plan_page)
+    assert response.request.post_data_json["space"] == SMALL_SPACE
+    assert response.request.post_data_json["batch"] == 2
+    assert response.json()["candidates"] == 4
+    assert plan_page.locator("#plan-error").is_hidden()
+    shown = plan_page.locator("#plan-suggestions tbody tr p.material").all_inner_texts()
+    assert len(shown) == 2 and set(shown) <= {"MAPbBr3", "FAPbBr3", "MAPbI3", "FAPbI3"}
 
 
 def test_a_table_without_a_required_column_is_refused_before_asking(plan_page: Any, tmp_path: Path) -> None:
