@@ -125,6 +125,8 @@ def _million(lab: object, predictor: object) -> None:
     from asepred.screening.grid import Grid
     from asepred.screening.space import parse_space
 
+    for name in ("distributed", "tornado", "asyncio", "bokeh"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     grid = Grid(parse_space(MILLION))
     with PeakMemory() as peak:
         started = time.perf_counter()
