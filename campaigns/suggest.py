@@ -76,8 +76,8 @@ def _coordinates(predictor: object, frame: pd.DataFrame, descriptors: Descriptor
 
 
 def shortlist_range(predictor: object, grid: Grid, start: int, stop: int, scorer: Scorer) -> Shortlist:
-    """Score candidates ``start`` to ``stop - 1`` and keep the best ``scorer.shortlist`` in domain and as many out
-    (runs on a worker, or in this process)."""
+    """Score candidates ``start`` to ``stop - 1`` and keep the best ``scorer.shortlist`` (runs on a worker, or in this
+    process)."""
     failures = Failures()
     scored = predict_isolating(predictor, grid.frame(start, stop), None, failures)
     if not len(scored):
@@ -106,12 +106,25 @@ def _sample_ids(n: int, size: int = SAMPLE, seed: int = 0) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
 
 
+def _lab_features(predictor: object, lab: LabTable) -> np.ndarray | None:
+    """The lab's measured samples featurized; a sample the featurizer cannot read is named by its record_id."""
+    if not len(lab.candidates):
+        return None
+    try:
+        return predictor.featurizer.transform(lab.candidates)
+    except AsepredError as error:
+        record = lab.measured["record_id"].iloc[error.row] if error.row is not None else "?"
+        raise CampaignError(
+            f"the lab's record {record} cannot be featurized: {error.message}", field=error.field, value=error.value
+        ) from None
+
+
 def _fit_descriptors(predictor: object, grid: Grid, lab: LabTable) -> tuple[DescriptorMap, np.ndarray]:
     """The coordinates, fitted on a sample of the space plus the lab's samples; the lab's descriptors."""
     ids = _sample_ids(len(grid))
     failures = Failures()
     sample = predict_isolating(predictor, grid.frame_at(ids), None, failures)
-    lab_features = predictor.featurizer.transform(lab.candidates) if len(lab.candidates) else None
+    lab_features = _lab_features(predictor, lab)
     pool = predictor.featurizer.transform(sample.loc[:, list(RECORD_COLUMNS)]) if len(sample) else None
     stacked = [f for f in (pool, lab_features) if f is not None]
     if not stacked:
