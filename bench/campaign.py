@@ -167,24 +167,6 @@ def _median_needed(counts: list[float], horizon: int) -> str:
     return f">{horizon}" if math.isinf(value) else f"{value:g}"
 
 
-#: The lab-table columns a simulated measurement fills (the rest stay empty, as `asepred data template` leaves them).
-LAB_COLUMNS = (
-    "record_id",
-    "material",
-    "dimensionality",
-    "spacer",
-    "n_layers",
-    "strategy",
-    "pump_pulse",
-    "pump_wavelength_nm",
-    "temperature_k",
-    "measurement",
-    "threshold_value",
-    "threshold_unit",
-    "reference",
-)
-
-
 def lab_rows(frame: pd.DataFrame, log10: np.ndarray, name: str) -> list[dict[str, str]]:
     """Simulated measurements as rows of a lab table (threshold in µJ/cm², reference naming the simulation)."""
     rows = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ class LabTable:
     table: pd.DataFrame
     origin: str
 
-    @property
+    @cached_property
     def measured(self) -> pd.DataFrame:
         """Rows a surrogate learns from: pulsed one-photon ASE thresholds with a value, not excluded, in table order
         (the order they were measured in, as the lab appends them)."""

@@ -323,7 +323,7 @@ def _on_dask(
 
     from asepred.screening.job import SharedModel, dask_client
 
-    with dask_client(scheduler or None) as client:
+    with dask_client(scheduler) as client:
         model = client.scatter(SharedModel(predictor, "campaign"), broadcast=True, hash=False)
         futures = [client.submit(_score_on_worker, model, grid, a, b, scorer, pure=False) for a, b in ranges]
         out = []

@@ -62,14 +62,15 @@ def add_row(path: Path, values: Mapping[str, object], *, today: dt.date | None =
             f"{path} has no column {', '.join(missing)}; add it to the header line (see `asepred data template`)",
             field=missing[0],
         )
-    line = _csv_line(header, row)
-    check(parse_table((_existing(path, header) + line).encode(), path), str(path), curated=False)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    # what is appended: the header for a new table, a line end the last row lacks, then the row
+    addition = ("" if existing else ",".join(header) + "\n") + (
+        "\n" if existing and not existing.endswith("\n") else ""
+    )
+    addition += _csv_line(header, row)
+    check(parse_table((existing + addition).encode(), path), str(path), curated=False)
     with path.open("a", encoding="utf-8", newline="") as handle:
-        if not path.exists() or path.stat().st_size == 0:
-            handle.write(",".join(header) + "\n")
-        elif not path.read_bytes().endswith(b"\n"):
-            handle.write("\n")
-        handle.write(line)
+        handle.write(addition)
     return {k: row.get(k, "") for k in header}
 
 
@@ -77,10 +78,3 @@ def _csv_line(header: list[str], row: Mapping[str, str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([row.get(k, "") for k in header])
     return buffer.getvalue()
-
-
-def _existing(path: Path, header: list[str]) -> str:
-    if not path.exists() or path.stat().st_size == 0:
-        return ",".join(header) + "\n"
-    text = path.read_text(encoding="utf-8")
-    return text if text.endswith("\n") else text + "\n"
