@@ -141,4 +141,7 @@ def test_a_bad_filter_value_is_named(records_page: Any) -> None:
     with records_page.expect_response(lambda r: "year_min=1800" in r.url) as answer:
         records_page.get_by_role("button", name="Apply").click()
     assert answer.value.status == 422
-    assert "Year from" in records_page.locator("#records-error").inner_text()
+    from playwright.sync_api import expect
+
+    # the page writes the message after the response arrives: wait for it rather than read at once
+    expect(records_page.locator("#records-error")).to_contain_text("Year from")
