@@ -23,8 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from servers import ASEPRED, free_port, load_average, running, use_store
 
+#: Libraries whose import a worker's start-up may or may not pay (the stages say which it did).
+HEAVY = ("mlflow", "sklearn", "scipy", "pandas", "rdkit", "pymatgen", "xgboost", "lightgbm", "shap", "dask")
+
 STAGES = r"""
 import json, time
+HEAVY = set(%r)
 marks = [("start", time.perf_counter(), time.process_time())]
 def mark(name):
     marks.append((name, time.perf_counter(), time.process_time()))
@@ -34,21 +38,26 @@ import asepred.serving.service
 mark("import the service module (schemas, middleware)")
 from asepred.serving import answers
 mark("import the answer path (scikit-learn, RDKit, pymatgen)")
-from asepred.core.registry import champion
-current = champion()
-mark("registry look-up (MLflow's SQLite store)")
-from asepred.core.pyfunc import load_predictor
-predictor = load_predictor(f"models:/ase-threshold/{current.version}")
-mark("load the model (mlflow, unpickle)")
+from asepred.core.registry import load_champion
+predictor, current = load_champion()
+mark("load the champion (read-only store query, unpickle the predictor artifact)")
 answers.model_card(predictor, current)
-mark("model card")
+from asepred.serving.records import served_records
+served_records(predictor)
+mark("model card and the served records")
+import sys
 print(json.dumps([(b[0], b[1] - a[1], b[2] - a[2]) for a, b in zip(marks, marks[1:])]))
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & HEAVY)))
 """
 
 
-def stages(repeats: int) -> list[tuple[str, float, float]]:
-    runs = [json.loads(subprocess.check_output([sys.executable, "-c", STAGES], text=True)) for _ in range(repeats)]
-    return [(runs[0][i][0], min(r[i][1] for r in runs), min(r[i][2] for r in runs)) for i in range(len(runs[0]))]
+def stages(repeats: int) -> tuple[list[tuple[str, float, float]], list[str]]:
+    """Each stage's best wall and CPU seconds over ``repeats`` fresh processes, and the heavy libraries imported."""
+    outputs = [subprocess.check_output([sys.executable, "-c", STAGES % (HEAVY,)], text=True) for _ in range(repeats)]
+    runs = [json.loads(out.splitlines()[0]) for out in outputs]
+    imported = json.loads(outputs[0].splitlines()[1])
+    best = [(runs[0][i][0], min(r[i][1] for r in runs), min(r[i][2] for r in runs)) for i in range(len(runs[0]))]
+    return best, imported
 
 
 def heaviest_imports(module: str, n: int = 8) -> list[tuple[str, float]]:
@@ -130,10 +139,12 @@ def main() -> None:
     print()
     print(f"A worker's start-up stages, best of {args.repeats} fresh processes (seconds):")
     print("| stage | wall | CPU |\n|---|---|---|")
-    rows = stages(args.repeats)
+    rows, imported = stages(args.repeats)
     for name, wall, cpu in rows:
         print(f"| {name} | {wall:.2f} | {cpu:.2f} |")
     print(f"| total | {sum(r[1] for r in rows):.2f} | {sum(r[2] for r in rows):.2f} |")
+    skipped = sorted(set(HEAVY) - set(imported))
+    print(f"Heavy libraries a worker imported: {', '.join(imported)}; not: {', '.join(skipped)}")
     print("\nThe CLI's own start (`import asepred.cli.main`), heaviest direct imports (cumulative seconds):")
     for name, seconds in heaviest_imports("asepred.cli.main"):
         print(f"- {name}: {seconds:.2f}")

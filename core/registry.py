@@ -82,15 +82,13 @@ def load_champion() -> tuple[ThresholdPredictor, Champion]:
 
     On the default SQLite store the version and its artifact folder come from one read-only query
     (``core/store_probe.py``) and the model loads from that folder: a server's worker then never opens MLflow's
-    SQLAlchemy store (~1.5 s of its start-up, docs/performance.md). Anything that query cannot answer goes through
-    MLflow's registry as before."""
-    import mlflow
-
-    from asepred.core.pyfunc import load_predictor
+    SQLAlchemy store (~1.5 s of its start-up, docs/performance.md), nor imports MLflow at all when the model holds
+    its ``predictor`` artifact (``core/predictor_io.py``). Anything that query cannot answer goes through MLflow's
+    registry as before."""
+    from asepred.core.predictor_io import load_predictor
     from asepred.core.store_probe import champion_version
 
     quiet()
-    mlflow.set_tracking_uri(config.tracking_uri())  # cheap: MLflow opens the store only when asked
     found = champion_version(config.tracking_uri()) if not missing_store() else None
     if found is not None:
         current = Champion(
@@ -102,7 +100,10 @@ def load_champion() -> tuple[ThresholdPredictor, Champion]:
         )
         uri = str(found["folder"])
     else:
+        import mlflow
+
         current = champion()
+        mlflow.set_tracking_uri(config.tracking_uri())  # for the models:/ URI; MLflow opens the store only when asked
         uri = f"models:/{config.MODEL_NAME}/{current.version}"
     try:
         return load_predictor(uri), current

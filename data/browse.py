@@ -17,9 +17,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from asepred.data.record import (
@@ -32,6 +31,9 @@ from asepred.data.record import (
     X_IONS,
 )
 from asepred.data.request import validated
+
+if TYPE_CHECKING:  # imported where a table is read: the server's supervisor imports this module and never does
+    import pandas as pd
 
 #: What a ``strategy`` filter names for a control sample (an empty strategy), and a ``spacer`` filter for no spacer.
 NONE = "none"
@@ -151,6 +153,8 @@ def _site_holds(material: str, site: str, ion: str) -> bool:
 
 
 def _number(cells: pd.Series, empty: float = math.nan) -> pd.Series:
+    import pandas as pd
+
     return pd.to_numeric(cells.replace("", None), errors="coerce").fillna(empty)
 
 
@@ -190,6 +194,8 @@ def select(table: pd.DataFrame, query: BaseModel | Mapping[str, object] | None =
     pandas.DataFrame
         The matching rows, index reset.
     """
+    import pandas as pd
+
     if not isinstance(query, BaseModel):
         query = selection(**(query or {}))
     keep = pd.Series(True, index=table.index)
@@ -268,6 +274,8 @@ def filter_options() -> list[dict[str, object]]:
 def typed_frame(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` (strings) with the contract's types: numeric columns as numbers (``NaN``/``<NA>`` where empty),
     text as strings (``""`` where empty), and a ``link`` column."""
+    import pandas as pd
+
     from asepred.data.records import record_link
 
     frame = table.reindex(columns=COLUMNS, fill_value="").fillna("").copy()

@@ -8,15 +8,17 @@ schema of this route without a second edit.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, create_model
 
 from asepred.data.browse import DEFAULT_LIMIT, MAX_LIMIT, Selection, select, to_csv, typed
 from asepred.data.record import BY_NAME, COLUMNS
+
+if TYPE_CHECKING:  # BentoML's supervisor imports this module too, and never needs pandas (docs/performance.md)
+    import pandas as pd
 
 CSV = "text/csv"
 

@@ -4,6 +4,8 @@ the ``champion`` alias moved only if the registry policy allows — the very las
 from __future__ import annotations
 
 import contextlib
+import tempfile
+from pathlib import Path
 
 import mlflow
 import pandas as pd
@@ -13,7 +15,7 @@ from mlflow.tracking import MlflowClient
 
 from asepred.core import config
 from asepred.core.errors import NoChampionError
-from asepred.core.pyfunc import PredictorModel
+from asepred.core.pyfunc import log_kwargs
 from asepred.features.base import RECORD_DEFAULTS
 from asepred.models.predictor import ThresholdPredictor
 from asepred.training.tracking import champion, should_promote
@@ -29,13 +31,14 @@ def log_predictor(predictor: ThresholdPredictor, frame: pd.DataFrame) -> str:
     its input example and the signature of their answer (``warnings``, a list per row, has no MLflow column type);
     its model URI."""
     example = frame[list(INPUT_FIELDS)].head(3)
-    info = mlflow.pyfunc.log_model(
-        name="model",
-        python_model=PredictorModel(predictor),
-        input_example=example,
-        signature=infer_signature(example, predictor.predict_records(example).drop(columns="warnings")),
-        pip_requirements=PIP_REQUIREMENTS,
-    )
+    with tempfile.TemporaryDirectory() as folder:
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            **log_kwargs(predictor, Path(folder)),
+            input_example=example,
+            signature=infer_signature(example, predictor.predict_records(example).drop(columns="warnings")),
+            pip_requirements=PIP_REQUIREMENTS,
+        )
     return info.model_uri
 
 

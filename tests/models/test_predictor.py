@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from asepred.core import config
-from asepred.core.pyfunc import PredictorModel, load_predictor
+from asepred.core.predictor_io import load_predictor
+from asepred.core.pyfunc import PredictorModel
 from asepred.core.registry import load_champion
 from asepred.features.base import RECORD_DEFAULTS, as_record_frame
 from asepred.models.anchoring import Anchor
@@ -71,9 +72,21 @@ def test_a_model_logged_before_the_wrapper_still_loads(use_trained_store, tmp_pa
     import cloudpickle
 
     predictor, _ = load_champion()
-    mlflow.pyfunc.save_model(tmp_path / "model", python_model=PredictorModel(predictor))
+    mlflow.pyfunc.save_model(tmp_path / "model", python_model=PredictorModel())
     (tmp_path / "model" / "python_model.pkl").write_bytes(cloudpickle.dumps(predictor))
     loaded = load_predictor(str(tmp_path / "model"))
     assert type(loaded) is ThresholdPredictor
+    record = {"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}
+    pd.testing.assert_frame_equal(loaded.predict_records([record]), predictor.predict_records([record]))
+
+
+def test_a_model_logged_with_the_predictor_inside_its_wrapper_still_loads(use_trained_store, tmp_path) -> None:
+    """Before the ``predictor`` artifact, the wrapper pickled the predictor as ``self.predictor``."""
+    predictor, _ = load_champion()
+    wrapper = PredictorModel()
+    wrapper.predictor = predictor
+    mlflow.pyfunc.save_model(tmp_path / "model", python_model=wrapper)
+    assert not (tmp_path / "model" / "artifacts").exists()
+    loaded = load_predictor(str(tmp_path / "model"))
     record = {"material": "CsPbBr3", "dimensionality": "nanocrystal", "pump_pulse": "fs"}
     pd.testing.assert_frame_equal(loaded.predict_records([record]), predictor.predict_records([record]))
