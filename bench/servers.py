@@ -134,7 +134,7 @@ def _cpu_seconds(pid: int) -> tuple[str, float]:
 def _role(command: str) -> str:
     if "_bentoml_impl.worker" in command:
         return "BentoML worker (imports, loads the model)"
-    if "bentoml serve" in command:
+    if "bentoml serve" in command or "asepred.serving.launch" in command:
         return "BentoML supervisor (imports the service module)"
     if "uvicorn" in command or "scoring_server" in command:
         return "MLflow scoring server"

@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import mlflow.pyfunc
+import pandas as pd  # at run time: MLflow reads ``predict``'s type hints when the model is logged
 
 from asepred.core.predictor_io import PREDICTOR_ARTIFACT, read_predictor_file, write_predictor
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from asepred.models.predictor import ThresholdPredictor
 
 

@@ -24,6 +24,14 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25,<26"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# pip compiles the installed packages to bytecode; an editable install's own folders it does not. Compiled here, so
+# that every start (a help, a server's workers) reads bytecode even where PYTHONDONTWRITEBYTECODE is set
+# (docs/performance.md, "Start-up"); a module edited later is recompiled as Python always does.
+.venv/bin/python - <<'PY'
+import compileall, sys, tomllib
+folders = tomllib.load(open("pyproject.toml", "rb"))["tool"]["setuptools"]["package-dir"].values()
+sys.exit(0 if all(compileall.compile_dir(folder, quiet=1, workers=0) for folder in folders) else 1)
+PY
 echo "asepred installed in .venv ($(.venv/bin/python --version))" >&2
 
 # The browser tests (tests/serving/test_ui.py) drive Debian's Chromium through Playwright; never `playwright install`.

@@ -119,9 +119,7 @@ def run_server(host: str, port: int, workers: int | None = None, check: Callable
     command = [
         sys.executable,
         "-m",
-        "bentoml",
-        "serve",
-        "asepred.serving.service:ASEPredictor",
+        "asepred.serving.launch",  # `bentoml serve` without building BentoML's whole CLI first (serving/launch.py)
         "--host",
         host,
         "--port",

@@ -29,6 +29,7 @@ from asepred.serving.body_limit import BodyLimit
 from asepred.serving.client_errors import ClientErrors
 from asepred.serving.http_guard import HttpGuard
 from asepred.serving.lifecycle import in_bentoml_worker, signal_on_parent_death, stop_serving, watch_parent
+from asepred.serving.loading import collector_paused
 from asepred.serving.records import CSV_RESPONSE, RecordsPage, RecordsQuery, served_records
 from asepred.serving.schemas import (
     DEFAULT_EVIDENCE,
@@ -140,20 +141,21 @@ class ASEPredictor:
             signal_on_parent_death()
             watch_parent()
             single_threaded()  # one worker per core: the model's libraries get one thread each
-        from asepred.core.registry import load_champion
-        from asepred.serving import answers
+        with collector_paused():  # ~0.3 s of the worker's start-up (serving/loading.py)
+            from asepred.core.registry import load_champion
+            from asepred.serving import answers
 
-        self.answers = answers
-        try:
-            self.predictor, self.champion = load_champion()
-        except Exception as error:
-            if in_bentoml_worker():  # one line and a stopped server, never a crash-looping worker
-                from asepred.core.registry import one_line
+            self.answers = answers
+            try:
+                self.predictor, self.champion = load_champion()
+            except Exception as error:
+                if in_bentoml_worker():  # one line and a stopped server, never a crash-looping worker
+                    from asepred.core.registry import one_line
 
-                stop_serving(str(error) if isinstance(error, AsepredError) else f"cannot serve: {one_line(error)}")
-            raise
-        self.card = answers.model_card(self.predictor, self.champion)
-        self.records_table = served_records(self.predictor)
+                    stop_serving(str(error) if isinstance(error, AsepredError) else f"cannot serve: {one_line(error)}")
+                raise
+            self.card = answers.model_card(self.predictor, self.champion)
+            self.records_table = served_records(self.predictor)
         self._large: anyio.CapacityLimiter | None = None  # large requests: one at a time in this worker (INLINE_WORK)
 
     def __is_ready__(self) -> bool:

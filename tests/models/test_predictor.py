@@ -40,6 +40,7 @@ def test_the_champion_loads_as_the_plain_predictor(use_trained_store) -> None:
 
 def test_the_pyfunc_wrapper_answers_predict_records(use_trained_store) -> None:
     predictor, current = load_champion()
+    mlflow.set_tracking_uri(config.tracking_uri())  # load_champion reads the store without MLflow: it sets nothing
     model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}/{current.version}")
     assert isinstance(model.unwrap_python_model(), PredictorModel)
     records = [

@@ -38,3 +38,31 @@ def test_the_servers_supervisor_imports_no_pandas() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_collector_is_paused_while_loading_and_back_on_after() -> None:
+    """``collector_paused``: off inside; on after, with what was loaded frozen; on after a failure too, unfrozen."""
+    code = (
+        "import gc\n"
+        "from asepred.serving.loading import collector_paused\n"
+        "try:\n"
+        "    with collector_paused():\n"
+        "        assert not gc.isenabled()\n"
+        "        raise RuntimeError('the champion cannot be loaded')\n"
+        "except RuntimeError:\n"
+        "    pass\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0\n"
+        "with collector_paused():\n"
+        "    kept = [[i] for i in range(1000)]\n"
+        "assert gc.isenabled() and gc.get_freeze_count() >= 1000\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_server_launcher_says_what_it_takes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "asepred.serving.launch", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--host" in done.stdout and "--port" in done.stdout and "127.0.0.1" in done.stdout
