@@ -15,6 +15,7 @@ import signal
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from mlflow.entities import RunStatus
 from mlflow.tracking import MlflowClient
@@ -26,8 +27,27 @@ class TrainingStoppedError(Exception):
     """A stop signal reached a training run."""
 
 
-def _raise_stopped(signum: int, frame: object) -> None:
-    raise TrainingStoppedError(signal.Signals(signum).name)
+@dataclass
+class Stops:
+    """What ``stopped_runs_killed`` yields: the runs to mark ``KILLED`` if the training is stopped, and the signal
+    received, if any.
+
+    The signal handler raises ``TrainingStoppedError`` where the main thread happens to be; when that is inside a
+    finalizer or a weakref callback (SQLAlchemy's, MLflow's), Python prints "Exception ignored" and carries on, so
+    the stop would be lost and the run could go on to move the alias. ``check()`` raises it again from a safe place:
+    the training calls it before it registers a model and before it promotes one."""
+
+    started: list[str] = field(default_factory=list)
+    received: str | None = None
+
+    def handler(self, signum: int, frame: object) -> None:
+        self.received = signal.Signals(signum).name
+        raise TrainingStoppedError(self.received)
+
+    def check(self) -> None:
+        """``TrainingStoppedError`` if a stop signal was received (even one whose first raise was swallowed)."""
+        if self.received is not None:
+            raise TrainingStoppedError(self.received)
 
 
 def owner_tags() -> dict[str, str]:
@@ -65,19 +85,20 @@ def fail_orphans(experiment_id: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def stopped_runs_killed(client: MlflowClient | None = None) -> Iterator[list[str]]:
+def stopped_runs_killed(client: MlflowClient | None = None) -> Iterator[Stops]:
     """Within the block, SIGTERM and SIGINT raise ``TrainingStoppedError``; the runs whose ids the block appends to
-    the yielded list are then marked ``KILLED`` and the error propagates."""
-    started: list[str] = []
+    the yielded ``Stops.started`` are then marked ``KILLED`` and the error propagates (``Stops`` says why the block
+    also checks for a stop itself before what it must not do once stopped)."""
+    state = Stops()
     stops = (signal.SIGTERM, signal.SIGINT) if threading.current_thread() is threading.main_thread() else ()
-    previous = {signum: signal.signal(signum, _raise_stopped) for signum in stops}
+    previous = {signum: signal.signal(signum, state.handler) for signum in stops}
     try:
-        yield started
+        yield state
     except (TrainingStoppedError, KeyboardInterrupt):
         for signum in stops:
             signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut the bookkeeping short
         client = client or MlflowClient()
-        for run_id in started:
+        for run_id in state.started:
             with contextlib.suppress(Exception):
                 client.set_terminated(run_id, RunStatus.to_string(RunStatus.KILLED))
         raise

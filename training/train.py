@@ -306,9 +306,9 @@ def _train(settings: Settings) -> Outcome:
             + ", ".join(run_id[:8] for run_id in orphans),
             highlight=False,
         )
-    with stopped_runs_killed() as started, mlflow.start_run(run_name="train", tags=owner_tags()) as parent:
+    with stopped_runs_killed() as stops, mlflow.start_run(run_name="train", tags=owner_tags()) as parent:
         run_id = parent.info.run_id
-        started.append(run_id)
+        stops.started.append(run_id)
         _log_inputs(data, settings)
         absolute = evaluate(absolute_mode(data, settings, study_prefix=run_id), chosen, data, settings)
         anchored = evaluate_anchored(data, settings, pairs, absolute)
@@ -322,8 +322,10 @@ def _train(settings: Settings) -> Outcome:
         with err.status("learning curves and SHAP summary…"):
             _log_analysis(data, best, params, absolute.board, settings, pool)
         _log_selection(data, settings, chosen)
+        stops.check()  # a stop whose signal landed in a finalizer must still stop the run before it registers
         with err.status(f"logging and registering {best.name}…"):
             version = packaging.register(run_id, packaging.log_predictor(predictor, data.frame))
         cv_mae = absolute.results[best.name].metrics["mae"]
+        stops.check()
         promoted, reason = packaging.promote(version, cv_mae, data.digest, settings.force)
     return Outcome(run_id, best.name, version, promoted, reason, absolute.board, anchored.board)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
+from asepred.core import config
 from asepred.core.registry import champion, load_champion
 from asepred.data.records import user_records
 from tests.conftest import _isolate
@@ -49,7 +50,8 @@ def test_a_boosted_candidate_beats_the_median_by_far_and_becomes_champion(traine
 
 def test_the_champions_learning_curve_falls(trained, tmp_path: Path) -> None:
     _, outcome = trained
-    path = MlflowClient().download_artifacts(outcome.run_id, "analysis/learning_curve.csv", str(tmp_path))
+    client = MlflowClient(tracking_uri=config.tracking_uri())  # this store, whatever an earlier test connected to
+    path = client.download_artifacts(outcome.run_id, "analysis/learning_curve.csv", str(tmp_path))
     curve = pd.read_csv(path)
     mine = curve[curve["model"] == outcome.best].groupby("n_publications")["mae"].mean().sort_index()
     assert len(mine) >= 2
