@@ -27,9 +27,10 @@ ERRORS = {
     "400": "The body is not JSON or does not match the request schema: error names the first field.",
     "413": "The body is over the size limit (sent unread): send fewer records per request.",
     "415": "The body is not declared application/json (sent unread).",
-    "422": "A record matches the schema but cannot be used (an unreadable formula or SMILES): the record and field.",
+    "422": "The body matches the schema but cannot be used (an unreadable formula or SMILES, a search space or a lab "
+    "table that does not hold together): the record or field.",
 }
-ERROR_PATHS = ("/predict", "/explain")
+ERROR_PATHS = ("/predict", "/explain", "/suggest")
 
 
 def _location(loc: list[Any]) -> str:

@@ -204,7 +204,8 @@ function clearPlanErrors() {
 }
 
 // ---------- asking the service ----------
-// The service's refusal as lines of text: [{"error"}] (422), {"error", "detail": [{loc, msg}]} (400), {"detail"}.
+// The service's refusal as lines of text: {"error"} (422), {"error", "detail": [{loc, msg}]} (400), {"detail"}, or a
+// list of {"error"} (what BentoML itself sends for a 422 the service's middleware did not rewrite).
 function refusal(status, text) {
   let body = null;
   try {
@@ -216,9 +217,9 @@ function refusal(status, text) {
   if (Array.isArray(body)) {
     for (const item of body) lines.push(item && typeof item.error === "string" ? item.error : JSON.stringify(item));
   } else if (body && typeof body === "object") {
-    if (typeof body.error === "string") lines.push(body.error);
-    if (typeof body.detail === "string") lines.push(body.detail);
-    if (Array.isArray(body.detail)) {
+    if (typeof body.error === "string") lines.push(body.error);  // names every field: the detail would repeat it
+    else if (typeof body.detail === "string") lines.push(body.detail);
+    else if (Array.isArray(body.detail)) {
       for (const d of body.detail) lines.push(`${(Array.isArray(d.loc) ? d.loc : []).join(".")}: ${d.msg || "invalid value"}`);
     }
   }
