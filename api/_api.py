@@ -271,7 +271,7 @@ class Model:
 def _champion_of(uri: str) -> Champion:
     """What the registry says of a ``models:/NAME/VERSION`` or ``models:/NAME@ALIAS`` URI; a bare record otherwise."""
     from asepred.core import config
-    from asepred.core.registry import Champion
+    from asepred.core.registry import Champion, version_record
 
     if not uri.startswith("models:/"):
         return Champion(version="", run_id="", data_hash="", cv_mae=float("nan"), model="")
@@ -284,14 +284,7 @@ def _champion_of(uri: str) -> Champion:
         version = client.get_model_version_by_alias(name, alias)
     else:
         version = client.get_model_version(name, rest)
-    run = client.get_run(version.run_id)
-    return Champion(
-        version=str(version.version),
-        run_id=version.run_id,
-        data_hash=run.data.params.get("data_hash", ""),
-        cv_mae=float(run.data.metrics.get("cv_mae", float("nan"))),
-        model=run.data.params.get("best_model", ""),
-    )
+    return version_record(client, version, missing_mae=float("nan"))
 
 
 def load_model(uri: str | None = None) -> Model:

@@ -12,6 +12,9 @@ from asepred.core import config
 from asepred.core.errors import NoChampionError, StoreError
 
 if TYPE_CHECKING:
+    from mlflow.entities.model_registry import ModelVersion
+    from mlflow.tracking import MlflowClient
+
     from asepred.models.predictor import ThresholdPredictor
 
 
@@ -66,12 +69,18 @@ def champion(name: str = config.MODEL_NAME) -> Champion:
         ) from exc
     except Exception as exc:  # a damaged store (truncated, not a database): SQLAlchemy's or sqlite3's error
         raise StoreError(f"cannot read the MLflow store {config.tracking_uri()} ({one_line(exc)})") from None
+    return version_record(client, version)
+
+
+def version_record(client: MlflowClient, version: ModelVersion, missing_mae: float = float("inf")) -> Champion:
+    """A registered ``version`` as a ``Champion`` record: its number and run, and that run's ``data_hash``,
+    ``cv_mae`` (``missing_mae`` if the run logged none) and ``best_model``."""
     run = client.get_run(version.run_id)
     return Champion(
         version=str(version.version),
         run_id=version.run_id,
         data_hash=run.data.params.get("data_hash", ""),
-        cv_mae=float(run.data.metrics.get("cv_mae", float("inf"))),
+        cv_mae=float(run.data.metrics.get("cv_mae", missing_mae)),
         model=run.data.params.get("best_model", ""),
     )
 

@@ -227,6 +227,8 @@ FEATURIZED_FIELDS = tuple(f.name for f in FIELDS if f.featurized)
 NUMERIC_FIELDS = tuple(f.name for f in FIELDS if f.featurized and f.numeric)
 #: Fields an evidence entry cites from its record.
 CITED_FIELDS = tuple(f.name for f in FIELDS if f.cited)
+#: What every answer that shows a record adds beside its fields (``data/records.record_link`` makes it).
+LINK_DESCRIPTION = "DOI URL where known, else the page the value was read on."
 #: Columns with a closed vocabulary, and what an empty value means.
 VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {f.name: (f.choices, f.empty) for f in FIELDS if f.choices}
 #: Numeric columns with a range: ``(name, (low, high), whole number)``.

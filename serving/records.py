@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, create_model
 
 from asepred.data.browse import DEFAULT_LIMIT, MAX_LIMIT, Selection, select, to_csv, typed
-from asepred.data.record import BY_NAME, COLUMNS
+from asepred.data.record import BY_NAME, COLUMNS, LINK_DESCRIPTION
 
 if TYPE_CHECKING:  # BentoML's supervisor imports this module too, and never needs pandas (docs/performance.md)
     import pandas as pd
@@ -34,7 +34,7 @@ CuratedRecord = create_model(
     __doc__="One record: the data/records.csv columns, typed (null where empty), and its link.",
     __module__=__name__,
     **{name: _typed(name) for name in COLUMNS},
-    link=(str | None, Field(description="DOI URL where known, else the page the value was read on.")),
+    link=(str | None, Field(description=LINK_DESCRIPTION)),
     halide=(str, Field(description="The emitting phase's halides, largest fraction first (Br, Br/I).")),
 )
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from asepred.data.record import BY_NAME, CITED_FIELDS
+from asepred.data.record import BY_NAME, CITED_FIELDS, LINK_DESCRIPTION
 from asepred.data.request import PredictionRecord, ReferenceSample
 
 __all__ = ["PredictionRecord", "ReferenceSample"]  # derived from the record contract (asepred.data.request)
@@ -36,7 +36,7 @@ Evidence = create_model(
     __doc__="A curated (or lab) record near the request, with its provenance.",
     __module__=__name__,
     **{name: _cited(name) for name in CITED_FIELDS},
-    link=(str | None, Field(description="DOI URL where known, else the page the value was read on.")),
+    link=(str | None, Field(description=LINK_DESCRIPTION)),
     distance=(float, Field(description="Dissimilarity to the request (0: same material and conditions).")),
     matches=(list[str], Field(description="What it shares with the request, in words.")),
     differs=(list[str], Field(description="Where it differs from the request, in words.")),

@@ -6,7 +6,6 @@
 "use strict";
 
 const RECORDS_UNIT = "µJ cm⁻²";
-const RECORDS_SVG = "http://www.w3.org/2000/svg";
 const FILTER_LABELS = {
   halide: "Halide (X site)", b_site: "B site", a_site: "A site", dimensionality: "Dimensionality", spacer: "Spacer",
   measurement: "Measurement", pump_pulse: "Pump pulse", strategy: "Strategy", source: "Source",
@@ -20,33 +19,7 @@ const SORTABLE = [
 
 const recordsState = { options: null, records: [], total: 0, sort: "year", loaded: false, selected: null, ticket: 0 };
 
-function rEl(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
-function rSvg(tag, attrs = {}, text) {
-  const node = document.createElementNS(RECORDS_SVG, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function rFmt(x) {
-  if (x === null || x === undefined || Number.isNaN(x)) return "—";
-  if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3)) return x.toExponential(1).replace("e+", "e");
-  return String(Number(x.toPrecision(3)));
-}
-
-function rDecade(k) {
-  return k >= -3 && k <= 4 ? String(Number((10 ** k).toPrecision(1))) : `1e${k}`;
-}
+// el, svg, fmt and decadeLabel are app.js's (loaded first; plan.js shares them the same way).
 
 function webLink(link) {
   return typeof link === "string" && /^https?:\/\//i.test(link) ? link : null;
@@ -64,18 +37,18 @@ function buildFilters() {
     const id = `records-${f.name.replaceAll("_", "-")}`;
     let input;
     if (f.choices.length) {
-      input = rEl("select", { id, name: f.name, title: f.description });
-      input.append(rEl("option", { value: "", text: "any" }));
-      for (const choice of f.choices) input.append(rEl("option", { value: choice, text: choice }));
+      input = el("select", { id, name: f.name, title: f.description });
+      input.append(el("option", { value: "", text: "any" }));
+      for (const choice of f.choices) input.append(el("option", { value: choice, text: choice }));
     } else if (f.kind === "min" || f.kind === "max") {
       const [low, high] = f.bounds || [null, null];
-      input = rEl("input", { id, name: f.name, type: "number", min: low, max: high, step: "any", inputmode: "decimal",
+      input = el("input", { id, name: f.name, type: "number", min: low, max: high, step: "any", inputmode: "decimal",
         title: f.description });
     } else {
-      input = rEl("input", { id, name: f.name, type: "text", autocomplete: "off", spellcheck: "false",
+      input = el("input", { id, name: f.name, type: "text", autocomplete: "off", spellcheck: "false",
         title: f.description, maxlength: 200 });
     }
-    holder.append(rEl("div", { class: "field" }, rEl("label", { for: id, text: FILTER_LABELS[f.name] || f.name }),
+    holder.append(el("div", { class: "field" }, el("label", { for: id, text: FILTER_LABELS[f.name] || f.name }),
       input));
   }
 }
@@ -159,13 +132,13 @@ function conditions(r) {
 }
 
 function drawTable(records) {
-  const table = rEl("table", { id: "records-table", class: "records" });
-  const head = rEl("tr");
+  const table = el("table", { id: "records-table", class: "records" });
+  const head = el("tr");
   const [key, descending] = [recordsState.sort.replace(/^-/, ""), recordsState.sort.startsWith("-")];
   for (const [column, label] of SORTABLE) {
     const sorted = column === key;
-    const th = rEl("th", { scope: "col", "aria-sort": sorted ? (descending ? "descending" : "ascending") : "none" });
-    const button = rEl("button", { type: "button", class: "sort", "data-sort": column,
+    const th = el("th", { scope: "col", "aria-sort": sorted ? (descending ? "descending" : "ascending") : "none" });
+    const button = el("button", { type: "button", class: "sort", "data-sort": column,
       text: `${label}${sorted ? (descending ? " ▼" : " ▲") : ""}` });
     button.addEventListener("click", () => {
       recordsState.sort = sorted && !descending ? `-${column}` : column;
@@ -174,29 +147,29 @@ function drawTable(records) {
     th.append(button);
     head.append(th);
   }
-  head.append(rEl("th", { scope: "col", text: "Curation note" }));
-  table.append(rEl("thead", {}, head));
-  const body = rEl("tbody");
+  head.append(el("th", { scope: "col", text: "Curation note" }));
+  table.append(el("thead", {}, head));
+  const body = el("tbody");
   for (const r of records) {
-    const tr = rEl("tr", { "data-record-id": r.record_id, class: r.record_id === recordsState.selected ? "selected" : null });
-    const material = rEl("td", {}, rEl("button", { type: "button", class: "material link-like", text: r.material }),
-      rEl("p", { class: "hint", text: conditions(r) }));
+    const tr = el("tr", { "data-record-id": r.record_id, class: r.record_id === recordsState.selected ? "selected" : null });
+    const material = el("td", {}, el("button", { type: "button", class: "material link-like", text: r.material }),
+      el("p", { class: "hint", text: conditions(r) }));
     material.querySelector("button").addEventListener("click", () => openRecord(r.record_id, false));
-    const threshold = r.threshold_uj_cm2 === null ? `${r.threshold_value} ${r.threshold_unit}` : rFmt(r.threshold_uj_cm2);
-    const source = rEl("td", { class: "source" });
+    const threshold = r.threshold_uj_cm2 === null ? `${r.threshold_value} ${r.threshold_unit}` : fmt(r.threshold_uj_cm2);
+    const source = el("td", { class: "source" });
     const href = webLink(r.link);
-    source.append(href ? rEl("a", { href, target: "_blank", rel: "noopener noreferrer", text: r.reference })
+    source.append(href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: r.reference })
       : r.reference);
     if (r.quote) source.append(quoteBlock(r.quote));
-    source.append(rEl("p", { class: "hint", text: [r.source, r.source_locator, r.record_id].filter(Boolean).join(" · ") }));
+    source.append(el("p", { class: "hint", text: [r.source, r.source_locator, r.record_id].filter(Boolean).join(" · ") }));
     tr.append(material,
-      rEl("td", { class: "num", text: `${threshold}${r.measurement === "ASE" ? "" : ` (${r.measurement})`}` }),
-      rEl("td", { text: r.pump_pulse || "—" }),
-      rEl("td", { class: "num", text: r.temperature_k === null ? "—" : rFmt(r.temperature_k) }),
-      rEl("td", { class: "num", text: r.year === null ? "—" : String(r.year) }),
-      rEl("td", { text: r.strategy || "none" }),
+      el("td", { class: "num", text: `${threshold}${r.measurement === "ASE" ? "" : ` (${r.measurement})`}` }),
+      el("td", { text: r.pump_pulse || "—" }),
+      el("td", { class: "num", text: r.temperature_k === null ? "—" : fmt(r.temperature_k) }),
+      el("td", { class: "num", text: r.year === null ? "—" : String(r.year) }),
+      el("td", { text: r.strategy || "none" }),
       source,
-      rEl("td", { class: "note-cell", text: r.curation_note || "" }));
+      el("td", { class: "note-cell", text: r.curation_note || "" }));
     body.append(tr);
   }
   table.append(body);
@@ -212,13 +185,13 @@ function logRange(values) {
 }
 
 function pointShape(r, cx, cy) {
-  const title = rSvg("title", {}, `${r.material} (${r.dimensionality}): ${rFmt(r.threshold_uj_cm2)} ${RECORDS_UNIT}, ` +
+  const title = svg("title", {}, `${r.material} (${r.dimensionality}): ${fmt(r.threshold_uj_cm2)} ${RECORDS_UNIT}, ` +
     `${r.measurement}${r.year ? `, ${r.year}` : ""} — ${r.record_id}`);
-  const g = rSvg("g", { class: `point ${dimensionClass(r.dimensionality)} ${r.measurement === "ASE" ? "ase" : "lasing"}`,
+  const g = svg("g", { class: `point ${dimensionClass(r.dimensionality)} ${r.measurement === "ASE" ? "ase" : "lasing"}`,
     "data-record-id": r.record_id, tabindex: "0", role: "button",
-    "aria-label": `${r.material}, ${rFmt(r.threshold_uj_cm2)} ${RECORDS_UNIT}, ${r.measurement}` });
-  if (r.measurement === "ASE") g.append(rSvg("circle", { cx, cy, r: 5 }));
-  else g.append(rSvg("rect", { x: cx - 4.5, y: cy - 4.5, width: 9, height: 9 }));
+    "aria-label": `${r.material}, ${fmt(r.threshold_uj_cm2)} ${RECORDS_UNIT}, ${r.measurement}` });
+  if (r.measurement === "ASE") g.append(svg("circle", { cx, cy, r: 5 }));
+  else g.append(svg("rect", { x: cx - 4.5, y: cy - 4.5, width: 9, height: 9 }));
   g.append(title);
   const open = () => openRecord(r.record_id, true);
   g.addEventListener("click", open);
@@ -229,7 +202,7 @@ function pointShape(r, cx, cy) {
 function drawLandscape(records) {
   const holder = document.getElementById("records-landscape");
   if (!records.length) {
-    holder.replaceChildren(rEl("p", { class: "hint", text: "No record with a pulsed threshold passes the filters." }));
+    holder.replaceChildren(el("p", { class: "hint", text: "No record with a pulsed threshold passes the filters." }));
     return;
   }
   const years = records.map((r) => r.year).filter((y) => y !== null);
@@ -238,19 +211,19 @@ function drawLandscape(records) {
   const width = 720, height = 340, left = 56, right = 16, top = 12, bottom = 40;
   const x = (year) => left + ((year - y0) / (y1 - y0 || 1)) * (width - left - right);
   const y = (v) => top + (1 - (Math.log10(v) - lo) / (hi - lo)) * (height - top - bottom);
-  const chart = rSvg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", id: "landscape-svg", role: "group",
-    "aria-label": `Threshold against year, log axis from ${rDecade(lo)} to ${rDecade(hi)} ${RECORDS_UNIT}` });
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", id: "landscape-svg", role: "group",
+    "aria-label": `Threshold against year, log axis from ${decadeLabel(lo)} to ${decadeLabel(hi)} ${RECORDS_UNIT}` });
   for (let k = lo; k <= hi; k++) {
-    chart.append(rSvg("line", { x1: left, x2: width - right, y1: y(10 ** k), y2: y(10 ** k), class: "grid" }));
-    chart.append(rSvg("text", { x: left - 6, y: y(10 ** k) + 4, class: "tick", "text-anchor": "end" }, rDecade(k)));
+    chart.append(svg("line", { x1: left, x2: width - right, y1: y(10 ** k), y2: y(10 ** k), class: "grid" }));
+    chart.append(svg("text", { x: left - 6, y: y(10 ** k) + 4, class: "tick", "text-anchor": "end" }, decadeLabel(k)));
   }
   const step = Math.max(1, Math.ceil((y1 - y0) / 12));
   for (let year = Math.ceil(y0); year <= y1; year += step) {
-    chart.append(rSvg("text", { x: x(year), y: height - bottom + 16, class: "tick", "text-anchor": "middle" }, String(year)));
+    chart.append(svg("text", { x: x(year), y: height - bottom + 16, class: "tick", "text-anchor": "middle" }, String(year)));
   }
-  chart.append(rSvg("line", { x1: left, x2: width - right, y1: height - bottom, y2: height - bottom, class: "axis" }));
-  chart.append(rSvg("text", { x: width - right, y: height - 6, class: "tick", "text-anchor": "end" }, "year of publication"));
-  chart.append(rSvg("text", { x: 4, y: top + 2, class: "tick", "dominant-baseline": "hanging" }, RECORDS_UNIT));
+  chart.append(svg("line", { x1: left, x2: width - right, y1: height - bottom, y2: height - bottom, class: "axis" }));
+  chart.append(svg("text", { x: width - right, y: height - 6, class: "tick", "text-anchor": "end" }, "year of publication"));
+  chart.append(svg("text", { x: 4, y: top + 2, class: "tick", "dominant-baseline": "hanging" }, RECORDS_UNIT));
   // records of one year spread a little, so that equal points stay clickable
   const seen = {};
   for (const r of records) {
@@ -263,13 +236,13 @@ function drawLandscape(records) {
 }
 
 function legend(records) {
-  const box = rEl("p", { class: "legend" });
+  const box = el("p", { class: "legend" });
   const present = recordsState.options.dimensionalities.filter((d) => records.some((r) => r.dimensionality === d));
   for (const d of present) {
-    box.append(rEl("span", { class: "item" }, rEl("span", { class: `key ${dimensionClass(d)}` }), d));
+    box.append(el("span", { class: "item" }, el("span", { class: `key ${dimensionClass(d)}` }), d));
   }
-  box.append(rEl("span", { class: "item" }, rEl("span", { class: "key shape-ase" }), "ASE"),
-    rEl("span", { class: "item" }, rEl("span", { class: "key shape-lasing" }), "lasing"));
+  box.append(el("span", { class: "item" }, el("span", { class: "key shape-ase" }), "ASE"),
+    el("span", { class: "item" }, el("span", { class: "key shape-lasing" }), "lasing"));
   return box;
 }
 
@@ -292,18 +265,18 @@ function drawStrips(records) {
   const width = 720, left = 190, right = 16, rowH = 24, top = 8;
   const height = top + rows.length * rowH + 36;
   const x = (v) => left + ((Math.log10(v) - lo) / (hi - lo)) * (width - left - right);
-  const chart = rSvg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", id: "strips-svg", role: "group",
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", id: "strips-svg", role: "group",
     "aria-label": `Threshold per family (halide × dimensionality), log axis, ${RECORDS_UNIT}` });
   const axisY = top + rows.length * rowH + 4;
   for (let k = lo; k <= hi; k++) {
-    chart.append(rSvg("line", { x1: x(10 ** k), x2: x(10 ** k), y1: top, y2: axisY, class: "grid" }));
-    chart.append(rSvg("text", { x: x(10 ** k), y: axisY + 16, class: "tick", "text-anchor": "middle" }, rDecade(k)));
+    chart.append(svg("line", { x1: x(10 ** k), x2: x(10 ** k), y1: top, y2: axisY, class: "grid" }));
+    chart.append(svg("text", { x: x(10 ** k), y: axisY + 16, class: "tick", "text-anchor": "middle" }, decadeLabel(k)));
   }
-  chart.append(rSvg("text", { x: width - right, y: axisY + 30, class: "tick", "text-anchor": "end" }, RECORDS_UNIT));
+  chart.append(svg("text", { x: width - right, y: axisY + 30, class: "tick", "text-anchor": "end" }, RECORDS_UNIT));
   rows.forEach(([label, family], i) => {
     const cy = top + i * rowH + rowH / 2;
-    const g = rSvg("g", { class: "family", "data-family": label });
-    g.append(rSvg("text", { x: left - 10, y: cy + 4, "text-anchor": "end", class: "row-label" },
+    const g = svg("g", { class: "family", "data-family": label });
+    g.append(svg("text", { x: left - 10, y: cy + 4, "text-anchor": "end", class: "row-label" },
       `${label} (${family.rows.length})`));
     family.rows.forEach((r, j) => g.append(pointShape(r, x(r.threshold_uj_cm2), cy + ((j % 3) - 1) * 5)));
     chart.append(g);
@@ -317,26 +290,26 @@ function openRecord(recordId, fromChart) {
   if (!r) return;
   recordsState.selected = recordId;
   const panel = document.getElementById("record-detail");
-  const facts = rEl("dl", { class: "card" });
-  const add = (term, value) => { if (value !== null && value !== undefined && value !== "") facts.append(rEl("dt", { text: term }), rEl("dd", { text: String(value) })); };
+  const facts = el("dl", { class: "card" });
+  const add = (term, value) => { if (value !== null && value !== undefined && value !== "") facts.append(el("dt", { text: term }), el("dd", { text: String(value) })); };
   add("Material", r.material);
   add("Conditions", conditions(r));
   add("Threshold as reported", `${r.threshold_value} ${r.threshold_unit} (${r.measurement})`);
-  add(`Threshold (${RECORDS_UNIT})`, r.threshold_uj_cm2 === null ? null : rFmt(r.threshold_uj_cm2));
-  add("Pump", [r.pump_pulse, r.pump_wavelength_nm && `${rFmt(r.pump_wavelength_nm)} nm`].filter(Boolean).join(", "));
-  add("Temperature (K)", r.temperature_k === null ? "not stated" : rFmt(r.temperature_k));
+  add(`Threshold (${RECORDS_UNIT})`, r.threshold_uj_cm2 === null ? null : fmt(r.threshold_uj_cm2));
+  add("Pump", [r.pump_pulse, r.pump_wavelength_nm && `${fmt(r.pump_wavelength_nm)} nm`].filter(Boolean).join(", "));
+  add("Temperature (K)", r.temperature_k === null ? "not stated" : fmt(r.temperature_k));
   add("Strategy", r.strategy || "none (control)");
   add("Year", r.year);
   add("Source", [r.source, r.source_locator].filter(Boolean).join(", "));
   add("Record", r.record_id);
   const href = webLink(r.link);
-  const reference = rEl("p", { class: "reference" });
-  reference.append(href ? rEl("a", { href, target: "_blank", rel: "noopener noreferrer", text: r.reference }) : r.reference);
-  const close = rEl("button", { type: "button", class: "close", id: "record-detail-close", text: "Close" });
+  const reference = el("p", { class: "reference" });
+  reference.append(href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: r.reference }) : r.reference);
+  const close = el("button", { type: "button", class: "close", id: "record-detail-close", text: "Close" });
   close.addEventListener("click", closeRecord);
-  panel.replaceChildren(rEl("h3", { id: "record-detail-title", text: `${r.material}: ${r.record_id}` }), facts, reference);
+  panel.replaceChildren(el("h3", { id: "record-detail-title", text: `${r.material}: ${r.record_id}` }), facts, reference);
   if (r.quote) panel.append(quoteBlock(r.quote, { id: "record-detail-quote" }));
-  if (r.curation_note) panel.append(rEl("p", { class: "note", id: "record-detail-note", text: `Curation note: ${r.curation_note}` }));
+  if (r.curation_note) panel.append(el("p", { class: "note", id: "record-detail-note", text: `Curation note: ${r.curation_note}` }));
   panel.append(close);
   panel.hidden = false;
   for (const row of document.querySelectorAll("#records-table tr.selected")) row.classList.remove("selected");
