@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
 
-from asepred.data.record import REQUEST_FIELDS
+from pydantic import BaseModel, Field, create_model
+
+from asepred.data.record import BY_NAME, REQUEST_FIELDS
 
 DEFAULT_BATCH = 4
 MAX_BATCH = 50
 
 
-class Candidate(BaseModel):
-    """A candidate's record fields, as ``POST /predict`` takes them."""
-
-    material: str
-    dimensionality: str
-    spacer: str | None = None
-    n_layers: int | None = None
-    strategy: str | None = None
-    pump_pulse: str | None = None
-    pump_wavelength_nm: float | None = None
-    temperature_k: float | None = None
+def _candidate_field(name: str) -> tuple[Any, Any]:
+    field = BY_NAME[name]
+    kind = {"int": int, "float": float}.get(field.kind, str)
+    return (kind, Field(description=field.description)) if field.required else (kind | None, None)
 
 
-assert tuple(Candidate.model_fields) == REQUEST_FIELDS, "Candidate must carry the record contract's request fields"
+#: A candidate's record fields, as ``POST /predict`` takes them: the record contract's request fields, in order.
+Candidate: type[BaseModel] = create_model(
+    "Candidate",
+    __doc__="A candidate's record fields, as POST /predict takes them.",
+    __module__=__name__,
+    **{name: _candidate_field(name) for name in REQUEST_FIELDS},
+)
 
 
 class Suggestion(BaseModel):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from asepred.campaigns import acquisition as acquisitions
 from asepred.campaigns import batch as batches
@@ -28,6 +29,7 @@ from asepred.campaigns.descriptors import DescriptorMap, same_as_any
 from asepred.campaigns.lab import LabTable
 from asepred.campaigns.surrogate import DESCRIPTION, MIN_MEASUREMENTS, NAME, LabSurrogate
 from asepred.core.errors import AsepredError
+from asepred.data.record import BY_NAME, REQUEST_FIELDS
 from asepred.screening.grid import RECORD_COLUMNS, Grid
 from asepred.screening.job import Failures, predict_isolating
 
@@ -139,24 +141,17 @@ def _loo_of_mean(y: np.ndarray) -> float:
     return float(np.mean(np.abs(y - (y.sum() - y) / (n - 1))))
 
 
-def _candidate(row: pd.Series) -> Candidate:
-    def text(v: object) -> str | None:
-        return None if v is None or v == "" or (isinstance(v, float) and math.isnan(v)) else str(v)
-
-    def number(v: object) -> float | None:
-        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-
-    n = number(row["n_layers"])
-    return Candidate(
-        material=str(row["material"]),
-        dimensionality=str(row["dimensionality"]),
-        spacer=text(row["spacer"]),
-        n_layers=None if n is None else int(n),
-        strategy=text(row["strategy"]),
-        pump_pulse=text(row["pump_pulse"]),
-        pump_wavelength_nm=number(row["pump_wavelength_nm"]),
-        temperature_k=number(row["temperature_k"]),
-    )
+def _candidate(row: pd.Series) -> BaseModel:
+    """The grid's row as a ``Candidate``: each request field of the record contract, empty cells as ``None``."""
+    values: dict[str, object] = {}
+    for name in REQUEST_FIELDS:
+        value = row.get(name)
+        if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+            values[name] = None
+            continue
+        kind = BY_NAME[name].kind
+        values[name] = int(float(value)) if kind == "int" else float(value) if kind == "float" else str(value)
+    return Candidate(**values)
 
 
 def suggest(

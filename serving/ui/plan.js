@@ -12,8 +12,6 @@ const UNIT = "µJ cm⁻²";
 // Fluence units the chart converts to µJ/cm² (threshold_value × factor); a row in any other unit is listed, not drawn.
 const TO_UJ = { "uJ/cm2": 1, "nJ/cm2": 1e-3, "mJ/cm2": 1e3 };
 // A candidate's fields, in the order of the answer's "candidate" (the record contract's request fields).
-const CANDIDATE_FIELDS = ["material", "dimensionality", "spacer", "n_layers", "strategy", "pump_pulse",
-  "pump_wavelength_nm", "temperature_k"];
 // A cell that is a plain number is written as it is (a spreadsheet reads it as a number, never as a formula).
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const NUMBERED = /^(.*?)(\d+)$/;
@@ -417,7 +415,8 @@ function addMeasurement(suggestion, input, button) {
   }
   const row = {
     record_id: nextRecordId(table.rows.map((r) => cell(r, "record_id"))),
-    ...Object.fromEntries(CANDIDATE_FIELDS.map((f) => [f, candidateText(suggestion.candidate[f])])),
+    // the candidate carries the record contract's request fields (campaigns/answer.py): each becomes its column
+    ...Object.fromEntries(Object.entries(suggestion.candidate).map(([f, v]) => [f, candidateText(v)])),
     measurement: "ASE",
     threshold_value: String(value),
     threshold_unit: "uJ/cm2",
