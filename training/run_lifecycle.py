@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,8 +34,9 @@ class Stops:
     received, if any.
 
     The signal handler raises ``TrainingStoppedError`` where the main thread happens to be; when that is inside a
-    finalizer or a weakref callback (SQLAlchemy's, MLflow's), Python prints "Exception ignored" and carries on, so
-    the stop would be lost and the run could go on to move the alias. ``check()`` raises it again from a safe place:
+    finalizer or a weakref callback (SQLAlchemy's, MLflow's), Python reports it to ``sys.unraisablehook`` ("Exception
+    ignored") and carries on, so the stop would be lost and the run could go on to move the alias (the hook is kept
+    quiet for it while the block runs). ``check()`` raises it again from a safe place:
     the training calls it before it registers a model and before it promotes one."""
 
     started: list[str] = field(default_factory=list)
@@ -92,6 +94,15 @@ def stopped_runs_killed(client: MlflowClient | None = None) -> Iterator[Stops]:
     state = Stops()
     stops = (signal.SIGTERM, signal.SIGINT) if threading.current_thread() is threading.main_thread() else ()
     previous = {signum: signal.signal(signum, state.handler) for signum in stops}
+    unraisable = sys.unraisablehook
+
+    def swallowed(info: sys.UnraisableHookArgs) -> None:
+        """A stop raised inside a finalizer: Python would print it as "Exception ignored" with a traceback; it is
+        recorded already (``Stops.received``) and stops the run at the next check, so it is kept quiet."""
+        if info.exc_type is not TrainingStoppedError:
+            unraisable(info)
+
+    sys.unraisablehook = swallowed
     try:
         yield state
     except (TrainingStoppedError, KeyboardInterrupt):
@@ -103,5 +114,6 @@ def stopped_runs_killed(client: MlflowClient | None = None) -> Iterator[Stops]:
                 client.set_terminated(run_id, RunStatus.to_string(RunStatus.KILLED))
         raise
     finally:
+        sys.unraisablehook = unraisable
         for signum, handler in previous.items():
             signal.signal(signum, handler)
