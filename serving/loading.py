@@ -16,14 +16,16 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run the block with the garbage collector off; on success, freeze what it loaded. The collector is back on as
-    it was either way."""
+def collector_paused(freeze: bool = True) -> Iterator[None]:
+    """Run the block with the garbage collector off; on success, and if ``freeze``, freeze everything the process
+    holds (only in a process of its own: a server's supervisor or worker, never a test or a notebook that happens
+    to build the service). The collector is back on as it was either way."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        gc.freeze()
+        if freeze:
+            gc.freeze()
     finally:
         if enabled:
             gc.enable()

@@ -141,7 +141,7 @@ class ASEPredictor:
             signal_on_parent_death()
             watch_parent()
             single_threaded()  # one worker per core: the model's libraries get one thread each
-        with collector_paused():  # ~0.3 s of the worker's start-up (serving/loading.py)
+        with collector_paused(freeze=in_bentoml_worker()):  # ~0.3 s of the worker's start-up (serving/loading.py)
             from asepred.core.registry import load_champion
             from asepred.serving import answers
 

@@ -55,6 +55,10 @@ def test_the_collector_is_paused_while_loading_and_back_on_after() -> None:
         "with collector_paused():\n"
         "    kept = [[i] for i in range(1000)]\n"
         "assert gc.isenabled() and gc.get_freeze_count() >= 1000\n"
+        "gc.unfreeze()\n"
+        "with collector_paused(freeze=False):\n"
+        "    kept = [[i] for i in range(1000)]\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
